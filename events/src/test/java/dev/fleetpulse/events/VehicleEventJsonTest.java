@@ -1,0 +1,115 @@
+package dev.fleetpulse.events;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class VehicleEventJsonTest {
+
+    private static final long T0 = 1_730_621_749_000L;
+    private static final String SAMPLE =
+            "{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V0000012345\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":4356}";
+
+    private final VehicleEventJson json = new VehicleEventJson();
+
+    @Test
+    void shouldWriteTheDocumentedJsonForm() {
+        VehicleEvent event = new VehicleEvent(EventType.IC_RPM, "V0000012345", Region.UK, T0, 4356);
+
+        assertThat(new String(json.toJson(event), StandardCharsets.UTF_8)).isEqualTo(SAMPLE);
+    }
+
+    @Test
+    void shouldRoundTripEveryTypeAndRegion() {
+        for (EventType type : EventType.values()) {
+            for (Region region : Region.values()) {
+                VehicleEvent event = new VehicleEvent(type, "V00000000" + region.ordinal(), region, T0 + region.ordinal(),
+                        type.maxMeasurement());
+                assertThat(json.parse(json.toJson(event))).isEqualTo(new ParseResult.Valid(event));
+            }
+        }
+    }
+
+    @Test
+    void shouldParseNegativeElectricRpm() {
+        assertThat(parse("{\"eventType\":\"ELECTRIC_RPM\",\"vehicleId\":\"V1\",\"region\":\"New Zealand\",\"timestamp\":"
+                + T0 + ",\"measurement\":-1200}"))
+                .isEqualTo(new ParseResult.Valid(new VehicleEvent(EventType.ELECTRIC_RPM, "V1", Region.NEW_ZEALAND, T0, -1200)));
+    }
+
+    @Test
+    void shouldReadTimestampsBelowTenToTheElevenAsEpochSeconds() {
+        ParseResult result = parse("{\"eventType\":\"WARNINGS\",\"vehicleId\":\"V1\",\"region\":\"US\",\"timestamp\":1730621749,\"measurement\":2}");
+
+        assertThat(result).isEqualTo(new ParseResult.Valid(new VehicleEvent(EventType.WARNINGS, "V1", Region.US, T0, 2)));
+    }
+
+    @Test
+    void shouldIgnoreUnknownFieldsAndFieldOrder() {
+        ParseResult result = parse("{\"measurement\":7,\"extra\":{\"nested\":[1,2,{\"a\":null}]},\"timestamp\":" + T0
+                + ",\"region\":\"UAE\",\"vehicleId\":\"V2\",\"eventType\":\"IC_RPM\",\"more\":true}");
+
+        assertThat(result).isEqualTo(new ParseResult.Valid(new VehicleEvent(EventType.IC_RPM, "V2", Region.UAE, T0, 7)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "not json at all                  | `hello`                                       | MALFORMED_JSON",
+            "empty                            | ``                                            | MALFORMED_JSON",
+            "truncated                        | `{\"eventType\":\"IC_RPM\",\"vehicleId\":`     | MALFORMED_JSON",
+            "array instead of object          | `[1,2,3]`                                     | MALFORMED_JSON",
+            "trailing garbage                 | `" + "{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1} x` | MALFORMED_JSON",
+            "missing measurement              | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":1730621749000}` | MISSING_FIELD",
+            "null vehicleId                   | `{\"eventType\":\"IC_RPM\",\"vehicleId\":null,\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1}` | MISSING_FIELD",
+            "timestamp as string              | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":\"now\",\"measurement\":1}` | WRONG_TYPE",
+            "vehicleId as number              | `{\"eventType\":\"IC_RPM\",\"vehicleId\":12,\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1}` | WRONG_TYPE",
+            "unknown event type               | `{\"eventType\":\"OIL_TEMP\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1}` | UNKNOWN_EVENT_TYPE",
+            "unknown region                   | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"Atlantis\",\"timestamp\":1730621749000,\"measurement\":1}` | UNKNOWN_REGION",
+            "blank vehicleId                  | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"  \",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1}` | BAD_VEHICLE_ID",
+            "vehicleId too long               | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V12345678901234567890123456789012345678901234567890123456789012345\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1}` | BAD_VEHICLE_ID",
+            "negative timestamp               | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":-5,\"measurement\":1}` | BAD_TIMESTAMP",
+            "timestamp in year 3000           | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":32503680000000,\"measurement\":1}` | BAD_TIMESTAMP",
+            "timestamp before 2000            | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":900000000000,\"measurement\":1}` | BAD_TIMESTAMP",
+            "fractional timestamp             | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":1730621749000.5,\"measurement\":1}` | BAD_TIMESTAMP",
+            "huge timestamp                   | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":123456789012345678901234567890,\"measurement\":1}` | BAD_TIMESTAMP",
+            "negative IC rpm                  | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":-1}` | BAD_MEASUREMENT",
+            "six warning lights               | `{\"eventType\":\"WARNINGS\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":6}` | BAD_MEASUREMENT",
+            "fractional measurement           | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1.5}` | BAD_MEASUREMENT",
+    })
+    void shouldRejectWithThePreciseReason(String scenario, String input, RejectReason expected) {
+        ParseResult result = parse(input == null ? "" : input);
+
+        assertThat(result).isInstanceOf(ParseResult.Invalid.class);
+        assertThat(((ParseResult.Invalid) result).reason()).as(scenario).isEqualTo(expected);
+        assertThat(((ParseResult.Invalid) result).detail()).as(scenario).isNotBlank();
+    }
+
+    @Test
+    void shouldNameEveryMissingField() {
+        ParseResult result = parse("{\"eventType\":\"IC_RPM\",\"region\":\"UK\"}");
+
+        assertThat(result).isEqualTo(new ParseResult.Invalid(RejectReason.MISSING_FIELD,
+                "missing vehicleId, timestamp, measurement"));
+    }
+
+    @Test
+    void shouldRejectANullRecordValue() {
+        assertThat(json.parse(null)).isEqualTo(new ParseResult.Invalid(RejectReason.MALFORMED_JSON, "record has no value"));
+    }
+
+    @Test
+    void shouldParseASliceOfALargerBuffer() {
+        byte[] padded = ("xx" + SAMPLE + "yy").getBytes(StandardCharsets.UTF_8);
+
+        assertThat(json.parse(padded, 2, padded.length - 4)).isEqualTo(new ParseResult.Valid(
+                new VehicleEvent(EventType.IC_RPM, "V0000012345", Region.UK, T0, 4356)));
+    }
+
+    private ParseResult parse(String text) {
+        return json.parse(text.getBytes(StandardCharsets.UTF_8));
+    }
+}
