@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +50,16 @@ public final class ConfigReader {
         problems.add(fullKey + ": " + message);
     }
 
+    /**
+     * Every key any group reader asked for so far, as {@code Group.key}, in reading order. A job that reads its whole
+     * configuration lists here every key it understands; the documentation test checks each has a row.
+     */
+    public List<String> keysRead() {
+        List<String> keys = new ArrayList<>();
+        groups.values().forEach(g -> g.read.forEach(k -> keys.add(g.name + "." + k)));
+        return keys;
+    }
+
     /** Problems found so far. */
     public List<String> problems() {
         return List.copyOf(problems);
@@ -82,7 +92,7 @@ public final class ConfigReader {
 
         private final String name;
         private final Map<String, String> values;
-        private final Set<String> read = new HashSet<>();
+        private final Set<String> read = new LinkedHashSet<>();
 
         private Group(String name, Map<String, String> values) {
             this.name = name;

@@ -53,6 +53,16 @@ class ConfigReaderTest {
     }
 
     @Test
+    void shouldListEveryKeyAskedForWithItsGroupInReadingOrder() {
+        ConfigReader config = reader(Map.of("A", Map.of("x", "1")));
+        config.group("A").intIn("x", 0, 0, 9);
+        config.group("B").string("y.z", "d");
+        config.group("A").raw("w");
+
+        assertThat(config.keysRead()).containsExactly("A.x", "A.w", "B.y.z");
+    }
+
+    @Test
     void shouldAcceptCrossKeyProblemsFromTheJob() {
         ConfigReader config = reader(Map.of());
         config.problem("KafkaSink.transactional.id.prefix", "is required with exactly-once delivery");
