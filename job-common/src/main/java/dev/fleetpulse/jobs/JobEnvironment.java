@@ -1,0 +1,215 @@
+package dev.fleetpulse.jobs;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The execution environment of a FleetPulse job, for both ways a job runs:
+ *
+ * <ul>
+ *   <li><b>Submitted</b> to a Flink cluster or to Amazon Managed Service for Apache Flink: the client installs a
+ *       context environment, and {@link StreamExecutionEnvironment#getExecutionEnvironment()} returns it. The
+ *       service owns checkpointing, parallelism and the web UI; this class leaves them alone.</li>
+ *   <li><b>Local</b> (IDE, {@code java -cp}, a jar built with the {@code local} profile): no context environment
+ *       exists, so Flink answers a {@link LocalStreamEnvironment}. Then this class starts its own MiniCluster bound
+ *       to 127.0.0.1 (by default it binds every interface), checkpoints every
+ *       10 s unless told otherwise (so state and exactly-once Kafka
+ *       transactions behave as in production), and serves the Flink web UI on 127.0.0.1 when asked.</li>
+ * </ul>
+ *
+ * Local runs take these command-line flags (see {@code ApplicationProperties#flags()}):
+ * {@code --web-ui [port]} (default port {@value #DEFAULT_WEB_UI_PORT}), {@code --checkpoint-interval DURATION}
+ * ({@code 10s}, {@code 500ms}; {@code 0} or {@code off} disables), {@code --parallelism N}.
+ *
+ * <p>Object reuse is on in both cases: every record type of our jobs is an immutable record and no function keeps a
+ * reference to its input, so handing chained operators the same object is safe and saves a copy per record.
+ */
+public final class JobEnvironment {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobEnvironment.class);
+
+    public static final String LOOPBACK = "127.0.0.1";
+    public static final String WEB_UI_FLAG = "web-ui";
+    public static final String CHECKPOINT_INTERVAL_FLAG = "checkpoint-interval";
+    public static final String PARALLELISM_FLAG = "parallelism";
+    /** Read by {@code ApplicationProperties}, listed here so it is not reported as unknown. */
+    private static final String CONFIG_FLAG = "config";
+    private static final Set<String> KNOWN_FLAGS =
+            Set.of(WEB_UI_FLAG, CHECKPOINT_INTERVAL_FLAG, PARALLELISM_FLAG, CONFIG_FLAG);
+
+    public static final int DEFAULT_WEB_UI_PORT = 8081;
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+
+    /** A resource of flink-runtime-web: present means the MiniCluster can serve the web UI. */
+    private static final String WEB_UI_RESOURCE = "web/index.html";
+
+    private JobEnvironment() {
+    }
+
+    /**
+     * How a local run is set up.
+     *
+     * @param webUiPort port of the Flink web UI on 127.0.0.1; 0 for none (the REST endpoint then takes any free port)
+     * @param checkpointInterval {@link Duration#ZERO} disables checkpointing
+     * @param parallelism 0 for Flink's default (the number of cores)
+     */
+    public record LocalOptions(int webUiPort, Duration checkpointInterval, int parallelism) {
+
+        public static final LocalOptions DEFAULTS = new LocalOptions(0, DEFAULT_CHECKPOINT_INTERVAL, 0);
+
+        public LocalOptions {
+            if (webUiPort < 0 || webUiPort > 65_535) {
+                throw new IllegalArgumentException("webUiPort must be in [0, 65535], was " + webUiPort);
+            }
+            if (checkpointInterval.isNegative()) {
+                throw new IllegalArgumentException("checkpointInterval must not be negative, was " + checkpointInterval);
+            }
+            if (parallelism < 0) {
+                throw new IllegalArgumentException("parallelism must not be negative, was " + parallelism);
+            }
+        }
+
+        /**
+         * Reads {@code --web-ui [port]}, {@code --checkpoint-interval DURATION} and {@code --parallelism N}.
+         *
+         * @throws IllegalArgumentException listing every bad flag value
+         */
+        public static LocalOptions fromFlags(Map<String, String> flags) {
+            List<String> problems = new ArrayList<>();
+            int webUiPort = 0;
+            String webUi = flags.get(WEB_UI_FLAG);
+            if (webUi != null) {
+                webUiPort = "true".equals(webUi) ? DEFAULT_WEB_UI_PORT : parseInt(webUi, 1, 65_535, WEB_UI_FLAG, problems);
+            }
+            Duration interval = DEFAULT_CHECKPOINT_INTERVAL;
+            String intervalText = flags.get(CHECKPOINT_INTERVAL_FLAG);
+            if (intervalText != null) {
+                interval = parseInterval(intervalText, problems);
+            }
+            int parallelism = 0;
+            String parallelismText = flags.get(PARALLELISM_FLAG);
+            if (parallelismText != null) {
+                parallelism = parseInt(parallelismText, 1, 10_000, PARALLELISM_FLAG, problems);
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("Bad command-line flags:\n  - " + String.join("\n  - ", problems));
+            }
+            return new LocalOptions(webUiPort, interval, parallelism);
+        }
+
+        private static int parseInt(String text, int min, int max, String flag, List<String> problems) {
+            try {
+                int value = Integer.parseInt(text.strip());
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below, with the flag's name and the accepted range
+            }
+            problems.add("--" + flag + " must be an integer in [" + min + ", " + max + "], was '" + text + "'");
+            return 0;
+        }
+
+        private static Duration parseInterval(String text, List<String> problems) {
+            String value = text.strip();
+            if (value.equals("0") || value.equalsIgnoreCase("off")) {
+                return Duration.ZERO;
+            }
+            try {
+                Duration parsed = TimeUtils.parseDuration(value);
+                if (!parsed.isNegative()) {
+                    return parsed;
+                }
+            } catch (IllegalArgumentException e) {
+                // reported below, with an example of what is accepted
+            }
+            problems.add("--" + CHECKPOINT_INTERVAL_FLAG + " must be a duration such as 10s or 500ms, or off; was '"
+                    + text + "'");
+            return DEFAULT_CHECKPOINT_INTERVAL;
+        }
+    }
+
+    /**
+     * The environment to build the job on: the cluster's when submitted, otherwise a local MiniCluster on 127.0.0.1
+     * configured from the command-line flags.
+     */
+    public static StreamExecutionEnvironment create(Map<String, String> flags) {
+        StreamExecutionEnvironment context = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (!(context instanceof LocalStreamEnvironment)) {
+            List<String> ignored = flags.keySet().stream().filter(f -> !f.equals(CONFIG_FLAG)).sorted().toList();
+            if (!ignored.isEmpty()) {
+                LOG.warn("Running on a cluster: ignoring the local-run flags {}; the cluster's configuration decides",
+                        ignored);
+            }
+            context.getConfig().enableObjectReuse();
+            LOG.info("Running on a cluster ({}): checkpointing and parallelism as the cluster configures them",
+                    context.getClass().getSimpleName());
+            return context;
+        }
+        flags.keySet().stream().filter(f -> !KNOWN_FLAGS.contains(f)).sorted().forEach(f ->
+                LOG.warn("Ignoring unknown flag --{}; known: --{}, --{}, --{}, --{}", f,
+                        CONFIG_FLAG, WEB_UI_FLAG, CHECKPOINT_INTERVAL_FLAG, PARALLELISM_FLAG));
+        return createLocal(LocalOptions.fromFlags(flags));
+    }
+
+    /** A local MiniCluster environment bound to 127.0.0.1. */
+    public static StreamExecutionEnvironment createLocal(LocalOptions options) {
+        Configuration config = loopbackConfiguration();
+        config.set(PipelineOptions.OBJECT_REUSE, true);
+        if (options.parallelism() > 0) {
+            config.set(CoreOptions.DEFAULT_PARALLELISM, options.parallelism());
+        }
+        StreamExecutionEnvironment env;
+        if (options.webUiPort() > 0) {
+            config.set(RestOptions.PORT, options.webUiPort());
+            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(config);
+            if (JobEnvironment.class.getClassLoader().getResource(WEB_UI_RESOURCE) == null) {
+                LOG.warn("--web-ui: flink-runtime-web is not on the class path, so only the REST API answers at "
+                        + "http://{}:{}. Run with the provided dependencies on the class path (see docs/local-setup.md).",
+                        LOOPBACK, options.webUiPort());
+            } else {
+                LOG.info("Flink web UI: http://{}:{}", LOOPBACK, options.webUiPort());
+            }
+        } else {
+            env = StreamExecutionEnvironment.createLocalEnvironment(config);
+        }
+        if (!options.checkpointInterval().isZero()) {
+            env.enableCheckpointing(options.checkpointInterval().toMillis());
+        }
+        LOG.info("Running locally on a MiniCluster bound to {}: parallelism {}, checkpoint interval {}",
+                LOOPBACK, env.getParallelism(),
+                options.checkpointInterval().isZero() ? "off" : options.checkpointInterval());
+        return env;
+    }
+
+    /**
+     * MiniCluster settings that keep every listener on 127.0.0.1 (Flink binds all interfaces by default); the REST
+     * endpoint takes any free port. Tests that start their own MiniCluster use this too.
+     */
+    public static Configuration loopbackConfiguration() {
+        Configuration config = new Configuration();
+        config.set(RestOptions.BIND_ADDRESS, LOOPBACK);
+        config.set(RestOptions.ADDRESS, LOOPBACK);
+        config.set(RestOptions.PORT, 0);
+        config.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+        config.set(JobManagerOptions.ADDRESS, LOOPBACK);
+        config.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+        config.set(TaskManagerOptions.HOST, LOOPBACK);
+        return config;
+    }
+}

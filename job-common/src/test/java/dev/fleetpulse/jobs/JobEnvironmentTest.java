@@ -1,0 +1,76 @@
+package dev.fleetpulse.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.fleetpulse.jobs.JobEnvironment.LocalOptions;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+
+class JobEnvironmentTest {
+
+    @Test
+    void shouldCheckpointEveryTenSecondsWithoutWebUiWhenNoFlagsAreGiven() {
+        assertThat(LocalOptions.fromFlags(Map.of())).isEqualTo(new LocalOptions(0, Duration.ofSeconds(10), 0));
+    }
+
+    @Test
+    void shouldUseDefaultWebUiPortWhenWebUiFlagHasNoValue() {
+        assertThat(LocalOptions.fromFlags(Map.of("web-ui", "true")).webUiPort()).isEqualTo(8081);
+    }
+
+    @Test
+    void shouldReadEveryLocalFlagWhenAllAreGiven() {
+        LocalOptions options = LocalOptions.fromFlags(
+                Map.of("web-ui", "8090", "checkpoint-interval", "500ms", "parallelism", "2", "config", "x.json"));
+
+        assertThat(options).isEqualTo(new LocalOptions(8090, Duration.ofMillis(500), 2));
+    }
+
+    @Test
+    void shouldDisableCheckpointingWhenIntervalIsOff() {
+        assertThat(LocalOptions.fromFlags(Map.of("checkpoint-interval", "off")).checkpointInterval()).isZero();
+        assertThat(LocalOptions.fromFlags(Map.of("checkpoint-interval", "0")).checkpointInterval()).isZero();
+    }
+
+    @Test
+    void shouldListEveryBadFlagWhenSeveralAreWrong() {
+        assertThatThrownBy(() -> LocalOptions.fromFlags(
+                Map.of("web-ui", "70000", "checkpoint-interval", "soon", "parallelism", "0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--web-ui must be an integer in [1, 65535], was '70000'")
+                .hasMessageContaining("--checkpoint-interval must be a duration such as 10s or 500ms, or off; was 'soon'")
+                .hasMessageContaining("--parallelism must be an integer in [1, 10000], was '0'");
+    }
+
+    @Test
+    void shouldRunLocallyOnLoopbackWithCheckpointsAndObjectReuseWhenNotSubmittedToCluster() {
+        StreamExecutionEnvironment env = JobEnvironment.create(Map.of("checkpoint-interval", "3s", "parallelism", "2"));
+
+        assertThat(env).isInstanceOf(LocalStreamEnvironment.class);
+        assertThat(env.getParallelism()).isEqualTo(2);
+        assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(3_000L);
+        assertThat(env.getConfig().isObjectReuseEnabled()).isTrue();
+        assertThat(env.getConfiguration().get(PipelineOptions.OBJECT_REUSE)).isTrue();
+        assertThat(env.getConfiguration().get(RestOptions.BIND_ADDRESS)).isEqualTo("127.0.0.1");
+        assertThat(env.getConfiguration().get(RestOptions.ADDRESS)).isEqualTo("127.0.0.1");
+        assertThat(env.getConfiguration().get(JobManagerOptions.BIND_HOST)).isEqualTo("127.0.0.1");
+        assertThat(env.getConfiguration().get(TaskManagerOptions.BIND_HOST)).isEqualTo("127.0.0.1");
+        assertThat(env.getConfiguration().get(TaskManagerOptions.HOST)).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void shouldNotCheckpointLocallyWhenIntervalIsOff() {
+        StreamExecutionEnvironment env = JobEnvironment.create(Map.of("checkpoint-interval", "off"));
+
+        assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isFalse();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.fleetpulse.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.junit.jupiter.api.Test;
+
+/** A local run with {@code --web-ui PORT} serves the Flink web UI on 127.0.0.1 while the job runs. */
+class JobEnvironmentWebUiITCase {
+
+    private static final Duration UI_TIMEOUT = Duration.ofSeconds(60);
+
+    @Test
+    void shouldServeFlinkWebUiOnLoopbackWhenWebUiFlagIsGiven() throws Exception {
+        int port = freePort();
+        StreamExecutionEnvironment env = JobEnvironment.create(
+                Map.of("web-ui", String.valueOf(port), "parallelism", "1", "checkpoint-interval", "off"));
+        env.fromSequence(0, Long.MAX_VALUE).uid("numbers").name("Numbers")
+                .filter((FilterFunction<Long>) n -> n < 0).uid("nothing").name("Nothing")
+                .sinkTo(new DiscardingSink<>()).uid("discard").name("Discard");
+
+        JobClient job = env.executeAsync("web-ui-check");
+        try {
+            HttpResponse<String> page = getWhenUp(URI.create("http://127.0.0.1:" + port + "/"));
+
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<html").containsIgnoringCase("flink");
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static HttpResponse<String> getWhenUp(URI uri) throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + UI_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("Nothing answered at " + uri + " within " + UI_TIMEOUT, e);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
