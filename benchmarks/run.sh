@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs a FleetPulse benchmark from source. Builds what it needs first (tests skipped).
+#   benchmarks/run.sh jmh [JMH options, e.g. JsonCodecBenchmark -f 1]     JMH micro-benchmarks
+#   benchmarks/run.sh <HarnessClass> [args]                               an end-to-end harness in dev.fleetpulse.benchmarks
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 1 ] || { sed -n '2,4p' "$0"; exit 2; }
+
+# One invocation, so the class path names the freshly packaged jars of the project's own modules.
+./mvnw -q -B -pl benchmarks -am package dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+
+what=$1; shift
+java_opts=(-Xmx4g -XX:+UseParallelGC ${BENCH_JAVA_OPTS:-})
+if [ "$what" = jmh ]; then
+  exec java "${java_opts[@]}" -cp "$cp" org.openjdk.jmh.Main "$@"
+fi
+exec java "${java_opts[@]}" -cp "$cp" "dev.fleetpulse.benchmarks.$what" "$@"
