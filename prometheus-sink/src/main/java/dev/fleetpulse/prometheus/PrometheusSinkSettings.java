@@ -1,0 +1,44 @@
+package dev.fleetpulse.prometheus;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.time.Duration;
+
+/** The resolved, validated settings of a {@link PrometheusSink}; see {@link PrometheusSink.Builder}. */
+public record PrometheusSinkSettings(
+        URI endpointUrl,
+        int maxBatchSamples,
+        long maxBatchBytes,
+        Duration maxBatchAge,
+        int maxBufferedSamples,
+        int maxInFlightRequests,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        int maxRetries,
+        Duration maxRetryDuration,
+        RetryLimitBehaviour onRetryLimit,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        String userAgent,
+        String metricGroupName) implements Serializable {
+
+    /** One log line of the effective settings (no secrets: credentials live in the signer). */
+    String describe(RequestSigner signer) {
+        return "endpointUrl=" + endpointUrl
+                + ", maxBatchSamples=" + maxBatchSamples
+                + ", maxBatchBytes=" + maxBatchBytes
+                + ", maxBatchAge=" + maxBatchAge
+                + ", maxBufferedSamples=" + maxBufferedSamples
+                + ", maxInFlightRequests=" + maxInFlightRequests
+                + ", initialBackoff=" + initialBackoff
+                + ", maxBackoff=" + maxBackoff
+                + ", maxRetries=" + maxRetries
+                + ", maxRetryDuration=" + maxRetryDuration
+                + ", onRetryLimit=" + onRetryLimit
+                + ", connectTimeout=" + connectTimeout
+                + ", requestTimeout=" + requestTimeout
+                + ", userAgent=" + userAgent
+                + ", metricGroupName=" + metricGroupName
+                + ", requestSigner=" + (signer == null ? "none" : signer.toString());
+    }
+}

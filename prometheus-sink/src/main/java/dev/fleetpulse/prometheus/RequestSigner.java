@@ -1,0 +1,30 @@
+package dev.fleetpulse.prometheus;
+
+import java.io.Serializable;
+
+/**
+ * Adds authentication headers to every remote-write request (SPI). The sink calls {@link #sign} for every
+ * attempt, retries included, with a fresh request each time, so time-bound signatures (AWS SigV4) never go
+ * stale on a retry.
+ *
+ * <p>An instance is built on the client, serialized with the job graph, and opened once per sink writer on the
+ * task manager. Create credential providers, HTTP clients and other non-serializable resources in
+ * {@link #open()}, never in the constructor, and keep them in transient fields.
+ */
+public interface RequestSigner extends Serializable {
+
+    /** Called once per writer on the task manager before the first request. */
+    default void open() throws Exception {
+    }
+
+    /**
+     * Adds headers to the request. Called on a sink thread for every attempt; must not block for long (fetch
+     * and cache credentials ahead of time where possible). An exception counts as a failed attempt and is
+     * retried like a network error.
+     */
+    void sign(SignableRequest request);
+
+    /** Called once when the writer closes. */
+    default void close() {
+    }
+}

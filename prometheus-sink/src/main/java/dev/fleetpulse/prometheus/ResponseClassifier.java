@@ -1,0 +1,100 @@
+package dev.fleetpulse.prometheus;
+
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/**
+ * Decides what a remote-write response means. Pure functions, so the whole error-handling table is one unit
+ * test. Prometheus applies a request all-or-nothing, so a rejection says "something in this request was bad",
+ * not which sample: the writer isolates the bad samples by splitting.
+ */
+public final class ResponseClassifier {
+
+    /** What to do with the request that got this response. */
+    public enum Action {
+        /** 2xx: written. */
+        SUCCESS,
+        /** 408, 429, 5xx, network errors: send the same request again after a backoff. */
+        RETRY,
+        /** 400 and other 4xx, 500 "too old sample": split until the rejected samples are isolated. */
+        REJECTED,
+        /** 413: split into smaller requests; a single sample that is still too large is rejected. */
+        TOO_LARGE,
+        /** 3xx, 401, 403, 404, 405, 407: no request can succeed; fail the job with a clear message. */
+        FATAL
+    }
+
+    /** Why an isolated sample was rejected; decides which counter it lands in. */
+    public enum Rejection {
+        /** Out-of-order or duplicate timestamp: a sample for that time is already stored (a replay). */
+        ALREADY_WRITTEN,
+        /** Anything else (too old, out of bounds, invalid): the sample is dropped. */
+        DROPPED
+    }
+
+    private ResponseClassifier() {
+    }
+
+    public static Action classify(int status, String body) {
+        if (status >= 200 && status < 300) {
+            return Action.SUCCESS;
+        }
+        if (status >= 300 && status < 400) {
+            return Action.FATAL;
+        }
+        switch (status) {
+            case 401, 403, 404, 405, 407:
+                return Action.FATAL;
+            case 408, 429:
+                return Action.RETRY;
+            case 413:
+                return Action.TOO_LARGE;
+            default:
+                break;
+        }
+        if (status >= 500) {
+            // Older than the out-of-order window: retrying can never succeed (a naive client loops forever).
+            return isTooOld(body) ? Action.REJECTED : Action.RETRY;
+        }
+        return Action.REJECTED;
+    }
+
+    public static Rejection rejectionOf(String body) {
+        String text = body == null ? "" : body.toLowerCase(Locale.ROOT);
+        if (text.contains("out of order") || text.contains("out-of-order") || text.contains("duplicate sample")) {
+            return Rejection.ALREADY_WRITTEN;
+        }
+        return Rejection.DROPPED;
+    }
+
+    private static boolean isTooOld(String body) {
+        return body != null && body.toLowerCase(Locale.ROOT).contains("too old sample");
+    }
+
+    /**
+     * The wait a {@code Retry-After} header asks for, in milliseconds: delta-seconds or an HTTP date; 0 when
+     * absent, unparseable or in the past.
+     */
+    public static long retryAfterMillis(String header, long nowMillis) {
+        if (header == null || header.isBlank()) {
+            return 0;
+        }
+        String value = header.trim();
+        try {
+            long seconds = Long.parseLong(value);
+            if (seconds <= 0) {
+                return 0;
+            }
+            return seconds > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : seconds * 1000;
+        } catch (NumberFormatException notSeconds) {
+            try {
+                long at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+                return Math.max(0, at - nowMillis);
+            } catch (DateTimeParseException notADate) {
+                return 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.fleetpulse.prometheus;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+
+import java.util.function.LongSupplier;
+
+/**
+ * The sink's metrics, in the group {@code metricGroupName} under the sink operator. Dropped-sample counters
+ * roll up into {@code numSamplesDropped} and Flink's standard {@code numRecordsSendErrors}; written samples
+ * and bytes also feed {@code numRecordsSend} and {@code numBytesSend}. Updated on the task thread only.
+ */
+final class SinkMetrics {
+
+    private final Counter samplesOut;
+    private final Counter writeRequestsOut;
+    private final Counter writeRequestsRetries;
+    private final Counter samplesDropped;
+    private final Counter samplesNonRetryableDropped;
+    private final Counter samplesRetryLimitDropped;
+    private final Counter writeRequestsPermanentlyFailed;
+    private final Counter samplesAlreadyWritten;
+    private final Counter recordsSend;
+    private final Counter bytesSend;
+    private final Counter recordsSendErrors;
+
+    SinkMetrics(SinkWriterMetricGroup operatorGroup, String groupName, LongSupplier bufferedSamples,
+            LongSupplier inFlightRequests, LongSupplier oldestUnsentSampleAgeMillis,
+            LongSupplier lastSuccessfulWriteMillis) {
+        MetricGroup group = operatorGroup.addGroup(groupName);
+        samplesOut = group.counter("numSamplesOut");
+        writeRequestsOut = group.counter("numWriteRequestsOut");
+        writeRequestsRetries = group.counter("numWriteRequestsRetries");
+        samplesDropped = group.counter("numSamplesDropped");
+        samplesNonRetryableDropped = group.counter("numSamplesNonRetryableDropped");
+        samplesRetryLimitDropped = group.counter("numSamplesRetryLimitDropped");
+        writeRequestsPermanentlyFailed = group.counter("numWriteRequestsPermanentlyFailed");
+        samplesAlreadyWritten = group.counter("numSamplesAlreadyWritten");
+        group.gauge("bufferedSamples", (Gauge<Long>) bufferedSamples::getAsLong);
+        group.gauge("inFlightRequests", (Gauge<Long>) inFlightRequests::getAsLong);
+        group.gauge("oldestUnsentSampleAgeMs", (Gauge<Long>) oldestUnsentSampleAgeMillis::getAsLong);
+        group.gauge("lastSuccessfulWriteTimeMs", (Gauge<Long>) lastSuccessfulWriteMillis::getAsLong);
+        recordsSend = operatorGroup.getNumRecordsSendCounter();
+        bytesSend = operatorGroup.getNumBytesSendCounter();
+        recordsSendErrors = operatorGroup.getNumRecordsSendErrorsCounter();
+    }
+
+    void written(int samples, int bodyBytes) {
+        samplesOut.inc(samples);
+        writeRequestsOut.inc();
+        recordsSend.inc(samples);
+        bytesSend.inc(bodyBytes);
+    }
+
+    void retried() {
+        writeRequestsRetries.inc();
+    }
+
+    void alreadyWritten(int samples) {
+        samplesAlreadyWritten.inc(samples);
+    }
+
+    void nonRetryableDropped(int samples) {
+        samplesNonRetryableDropped.inc(samples);
+        dropped(samples);
+    }
+
+    void retryLimitDropped(int samples) {
+        samplesRetryLimitDropped.inc(samples);
+        dropped(samples);
+    }
+
+    private void dropped(int samples) {
+        samplesDropped.inc(samples);
+        recordsSendErrors.inc(samples);
+        writeRequestsPermanentlyFailed.inc();
+    }
+}

@@ -1,0 +1,175 @@
+package dev.fleetpulse.prometheus;
+
+import java.util.Arrays;
+
+/**
+ * The samples of one remote-write request: a list of series slices (a series and a range of its samples), with
+ * the exact protobuf size kept up to date as slices are added, so the batch limits are byte-exact and the
+ * encoder never has to measure twice.
+ *
+ * <p>Limits: a batch takes samples until it holds {@code maxSamples} or the next sample would push the encoded
+ * {@code WriteRequest} past {@code maxBytes}. An empty batch always takes at least one sample, so a single
+ * oversized series cannot stall the sink (the receiver then answers 413 and the sample is counted as dropped).
+ * A series with more samples than fit is split across batches, keeping its samples in order.
+ *
+ * <p>Not thread-safe; reusable after {@link #clear()}.
+ */
+public final class WriteRequestBatch {
+
+    private final int maxSamples;
+    private final long maxBytes;
+
+    private TimeSeries[] series = new TimeSeries[16];
+    private int[] from = new int[16];
+    private int[] to = new int[16];
+    /** Size of each slice's TimeSeries message body (labels + samples), without its own tag and length. */
+    private int[] messageSizes = new int[16];
+    private int slices;
+    private int samples;
+    private long encodedBytes;
+    private long firstEnqueuedMillis;
+
+    public WriteRequestBatch(int maxSamples, long maxBytes) {
+        this.maxSamples = maxSamples;
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Adds as many samples of {@code ts}, starting at sample {@code start}, as fit; returns the index of the
+     * first sample not added ({@code ts.sampleCount()} when all fitted).
+     */
+    public int add(TimeSeries ts, int start, long nowMillis) {
+        int labelsSize = RemoteWriteRequestEncoder.labelsSize(ts);
+        int end = start;
+        int size = labelsSize;
+        int n = ts.sampleCount();
+        while (end < n && samples + (end - start) < maxSamples) {
+            int sampleSize = RemoteWriteRequestEncoder.sampleFieldSize(ts.timestamp(end));
+            long total = encodedBytes + RemoteWriteRequestEncoder.lengthDelimitedSize(size + sampleSize);
+            boolean first = samples == 0 && end == start;
+            if (total > maxBytes && !first) {
+                break;
+            }
+            size += sampleSize;
+            end++;
+        }
+        if (end > start) {
+            append(ts, start, end, size, nowMillis);
+        }
+        return end;
+    }
+
+    /** Adds a slice regardless of the limits (used when splitting a rejected batch). */
+    void addSlice(TimeSeries ts, int start, int end, long enqueuedMillis) {
+        int size = RemoteWriteRequestEncoder.labelsSize(ts);
+        for (int i = start; i < end; i++) {
+            size += RemoteWriteRequestEncoder.sampleFieldSize(ts.timestamp(i));
+        }
+        append(ts, start, end, size, enqueuedMillis);
+    }
+
+    private void append(TimeSeries ts, int start, int end, int messageSize, long nowMillis) {
+        if (slices == series.length) {
+            int capacity = slices * 2;
+            series = Arrays.copyOf(series, capacity);
+            from = Arrays.copyOf(from, capacity);
+            to = Arrays.copyOf(to, capacity);
+            messageSizes = Arrays.copyOf(messageSizes, capacity);
+        }
+        if (samples == 0) {
+            firstEnqueuedMillis = nowMillis;
+        }
+        series[slices] = ts;
+        from[slices] = start;
+        to[slices] = end;
+        messageSizes[slices] = messageSize;
+        slices++;
+        samples += end - start;
+        encodedBytes += RemoteWriteRequestEncoder.lengthDelimitedSize(messageSize);
+    }
+
+    /** True when no further sample would be accepted, so the batch should be sent. */
+    public boolean isFull() {
+        return samples >= maxSamples || encodedBytes >= maxBytes;
+    }
+
+    public boolean isEmpty() {
+        return samples == 0;
+    }
+
+    public int sampleCount() {
+        return samples;
+    }
+
+    /** Exact size of the uncompressed {@code WriteRequest} protobuf. */
+    public long encodedBytes() {
+        return encodedBytes;
+    }
+
+    /** Wall-clock time the first sample entered this batch: drives the max-age flush and the age gauge. */
+    public long firstEnqueuedMillis() {
+        return firstEnqueuedMillis;
+    }
+
+    int sliceCount() {
+        return slices;
+    }
+
+    TimeSeries series(int slice) {
+        return series[slice];
+    }
+
+    int from(int slice) {
+        return from[slice];
+    }
+
+    int to(int slice) {
+        return to[slice];
+    }
+
+    int messageSize(int slice) {
+        return messageSizes[slice];
+    }
+
+    /**
+     * Moves the first half of the samples (rounded down, at least one) into {@code head} and the rest into
+     * {@code tail}, preserving order; both must be empty. Used to isolate rejected samples.
+     */
+    void splitInto(WriteRequestBatch head, WriteRequestBatch tail) {
+        int headSamples = Math.max(1, samples / 2);
+        int remaining = headSamples;
+        for (int i = 0; i < slices; i++) {
+            int start = from[i];
+            int end = to[i];
+            if (remaining >= end - start) {
+                head.addSlice(series[i], start, end, firstEnqueuedMillis);
+                remaining -= end - start;
+            } else if (remaining > 0) {
+                head.addSlice(series[i], start, start + remaining, firstEnqueuedMillis);
+                tail.addSlice(series[i], start + remaining, end, firstEnqueuedMillis);
+                remaining = 0;
+            } else {
+                tail.addSlice(series[i], start, end, firstEnqueuedMillis);
+            }
+        }
+    }
+
+    /** Describes the first sample, for log lines about a rejected single-sample request. */
+    String describeFirstSample() {
+        if (slices == 0) {
+            return "(empty)";
+        }
+        TimeSeries ts = series[0];
+        StringBuilder sb = new StringBuilder();
+        SeriesKey.appendSeries(sb, ts.metricName(), ts.labelNamesArray(), ts.labelValuesArray());
+        return sb.append(' ').append(ts.value(from[0])).append(" @").append(ts.timestamp(from[0])).toString();
+    }
+
+    public void clear() {
+        Arrays.fill(series, 0, slices, null);
+        slices = 0;
+        samples = 0;
+        encodedBytes = 0;
+        firstEnqueuedMillis = 0;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.fleetpulse.prometheus;
+
+import dev.fleetpulse.prometheus.ResponseClassifier.Action;
+import dev.fleetpulse.prometheus.ResponseClassifier.Rejection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ResponseClassifierTest {
+
+    private static final long NOW = 1_730_621_750_000L;
+
+    @ParameterizedTest(name = "HTTP {0} ''{1}'' -> {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            200 |                                  | SUCCESS
+            204 |                                  | SUCCESS
+            301 | moved                            | FATAL
+            400 | out of order sample              | REJECTED
+            400 | duplicate sample for timestamp   | REJECTED
+            400 | out of bounds                    | REJECTED
+            400 | snappy: corrupt input            | REJECTED
+            401 | unauthorized                     | FATAL
+            403 | forbidden                        | FATAL
+            404 | 404 page not found               | FATAL
+            405 | method not allowed               | FATAL
+            407 | proxy authentication required    | FATAL
+            408 | request timeout                  | RETRY
+            409 | conflict                         | REJECTED
+            413 | request entity too large         | TOO_LARGE
+            422 | unprocessable                    | REJECTED
+            429 | too many requests                | RETRY
+            500 | internal error                   | RETRY
+            500 | too old sample                   | REJECTED
+            502 | bad gateway                      | RETRY
+            503 | service unavailable              | RETRY
+            504 | gateway timeout                  | RETRY
+            """)
+    void shouldClassifyEveryStatus(int status, String body, Action expected) {
+        assertThat(ResponseClassifier.classify(status, body)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "''{0}'' -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            out of order sample                                   | ALREADY_WRITTEN
+            out-of-order sample                                   | ALREADY_WRITTEN
+            duplicate sample for timestamp                        | ALREADY_WRITTEN
+            too old sample                                        | DROPPED
+            out of bounds                                         | DROPPED
+            snappy: corrupt input                                 | DROPPED
+            """)
+    void shouldTellReplayedSamplesFromDroppedOnes(String body, Rejection expected) {
+        assertThat(ResponseClassifier.rejectionOf(body)).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldReadRetryAfterInSeconds() {
+        assertThat(ResponseClassifier.retryAfterMillis("3", NOW)).isEqualTo(3000);
+        assertThat(ResponseClassifier.retryAfterMillis(" 0 ", NOW)).isZero();
+        assertThat(ResponseClassifier.retryAfterMillis("9223372036854775807", NOW)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void shouldReadRetryAfterAsHttpDate() {
+        // NOW is 2024-11-03T08:15:50Z.
+        assertThat(ResponseClassifier.retryAfterMillis("Sun, 3 Nov 2024 08:16:00 GMT", NOW)).isEqualTo(10_000);
+        assertThat(ResponseClassifier.retryAfterMillis("Sun, 3 Nov 2024 08:00:00 GMT", NOW)).isZero();
+    }
+
+    @Test
+    void shouldIgnoreMissingOrUnreadableRetryAfter() {
+        assertThat(ResponseClassifier.retryAfterMillis(null, NOW)).isZero();
+        assertThat(ResponseClassifier.retryAfterMillis("soon", NOW)).isZero();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.fleetpulse.prometheus;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WriteRequestBatchTest {
+
+    private static final long T0 = 1_730_621_750_000L;
+    private static final long ENQUEUED = 42L;
+
+    private static TimeSeries rpm(String vehicle, int samples) {
+        TimeSeries.Builder builder = TimeSeries.builder("vehicle_ic_rpm").label("vehicle_id", vehicle);
+        for (int i = 0; i < samples; i++) {
+            builder.sample(i, T0 + i * 1000L);
+        }
+        return builder.build();
+    }
+
+    @Test
+    void shouldStopTakingSamplesAtMaxSamples() {
+        WriteRequestBatch batch = new WriteRequestBatch(3, 1_000_000);
+
+        assertThat(batch.add(rpm("V1", 2), 0, ENQUEUED)).isEqualTo(2);
+        assertThat(batch.isFull()).isFalse();
+        assertThat(batch.add(rpm("V2", 2), 0, ENQUEUED)).isEqualTo(1);
+
+        assertThat(batch.isFull()).isTrue();
+        assertThat(batch.sampleCount()).isEqualTo(3);
+        assertThat(batch.firstEnqueuedMillis()).isEqualTo(ENQUEUED);
+    }
+
+    @Test
+    void shouldStopBeforeTheSampleThatWouldExceedMaxBytes() {
+        TimeSeries oneSample = rpm("V1", 1);
+        WriteRequestBatch probe = new WriteRequestBatch(100, Long.MAX_VALUE);
+        probe.add(oneSample, 0, ENQUEUED);
+        long perSeries = probe.encodedBytes();
+        WriteRequestBatch batch = new WriteRequestBatch(100, perSeries * 2 + perSeries / 2);
+
+        assertThat(batch.add(oneSample, 0, ENQUEUED)).isEqualTo(1);
+        assertThat(batch.add(oneSample, 0, ENQUEUED)).isEqualTo(1);
+        assertThat(batch.add(oneSample, 0, ENQUEUED)).isZero();
+
+        assertThat(batch.encodedBytes()).isEqualTo(perSeries * 2);
+    }
+
+    @Test
+    void shouldAlwaysTakeOneSampleWhenEmptyEvenIfItExceedsMaxBytes() {
+        WriteRequestBatch batch = new WriteRequestBatch(100, 10);
+
+        assertThat(batch.add(rpm("V1", 2), 0, ENQUEUED)).isEqualTo(1);
+        assertThat(batch.isFull()).isTrue();
+    }
+
+    @Test
+    void shouldSplitInHalfKeepingSampleOrderAcrossASeriesCutInTwo() throws IOException {
+        WriteRequestBatch batch = new WriteRequestBatch(100, 1_000_000);
+        batch.add(rpm("V1", 3), 0, ENQUEUED);
+        batch.add(rpm("V2", 2), 0, ENQUEUED);
+        WriteRequestBatch head = new WriteRequestBatch(100, 1_000_000);
+        WriteRequestBatch tail = new WriteRequestBatch(100, 1_000_000);
+
+        batch.splitInto(head, tail);
+
+        assertThat(head.sampleCount()).isEqualTo(2);
+        assertThat(tail.sampleCount()).isEqualTo(3);
+        assertThat(head.firstEnqueuedMillis()).isEqualTo(ENQUEUED);
+        assertThat(RemoteWriteRequestEncoderTest.encodeAndDecode(head)).containsExactly(
+                "__name__=vehicle_ic_rpm,vehicle_id=V1|0.0@1730621750000,1.0@1730621751000");
+        assertThat(RemoteWriteRequestEncoderTest.encodeAndDecode(tail)).containsExactly(
+                "__name__=vehicle_ic_rpm,vehicle_id=V1|2.0@1730621752000",
+                "__name__=vehicle_ic_rpm,vehicle_id=V2|0.0@1730621750000,1.0@1730621751000");
+    }
+
+    @Test
+    void shouldBeEmptyAndReusableAfterClear() {
+        WriteRequestBatch batch = new WriteRequestBatch(2, 1_000_000);
+        batch.add(rpm("V1", 2), 0, ENQUEUED);
+
+        batch.clear();
+
+        assertThat(batch.isEmpty()).isTrue();
+        assertThat(batch.encodedBytes()).isZero();
+        assertThat(batch.add(rpm("V2", 2), 0, ENQUEUED + 1)).isEqualTo(2);
+        assertThat(batch.firstEnqueuedMillis()).isEqualTo(ENQUEUED + 1);
+    }
+}
