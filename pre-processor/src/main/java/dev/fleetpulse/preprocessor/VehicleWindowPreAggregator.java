@@ -1,0 +1,211 @@
+package dev.fleetpulse.preprocessor;
+
+import dev.fleetpulse.events.DeadLetter;
+import dev.fleetpulse.events.EventType;
+import dev.fleetpulse.events.Region;
+import dev.fleetpulse.events.RejectReason;
+import dev.fleetpulse.events.VehicleEvent;
+import dev.fleetpulse.events.VehicleEventJson;
+import dev.fleetpulse.events.VehicleModelCatalog;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reduces events to one {@link VehicleWindowPartial} per vehicle and window before the shuffle, chained to the
+ * source, so events are never serialized between tasks: only one small partial per vehicle and window crosses the
+ * network.
+ *
+ * <p>Not keyed and without checkpointed state. On each watermark it emits the partials of every window the watermark
+ * closed, then forwards the watermark, so downstream always holds a window's partials before the watermark that
+ * fires it. Before each checkpoint barrier ({@link #prepareSnapshotPreBarrier}) it emits every open partial early:
+ * everything the source consumed up to the barrier is then in the downstream keyed state of the same checkpoint,
+ * and a restore (at any parallelism) replays only events after it. Partials merge idempotently downstream, so early
+ * emission and at-least-once replays of partials never change a result.
+ *
+ * <p>An event whose window the watermark already closed is late: counted and sent to {@link #LATE_EVENTS} as a
+ * {@link DeadLetter} with reason {@code late}, re-serialized as JSON because the original bytes are not kept.
+ */
+public final class VehicleWindowPreAggregator extends AbstractStreamOperator<VehicleWindowPartial>
+        implements OneInputStreamOperator<VehicleEvent, VehicleWindowPartial> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Side output of late events, ready for the dead-letter sink. */
+    public static final OutputTag<DeadLetter> LATE_EVENTS =
+            new OutputTag<>("late-events", TypeInformation.of(DeadLetter.class));
+
+    private final TumblingWindows windows;
+    private final ModelCatalogSource catalogSource;
+
+    /** Open windows by end, each with its vehicles; usually one or two windows are open at a time. */
+    private transient TreeMap<Long, Map<String, OpenVehicle>> openWindows;
+    /** The window the previous event went to; most events go to the same one, which saves a boxed lookup. */
+    private transient long lastWindowEnd;
+    private transient Map<String, OpenVehicle> lastWindow;
+    private transient long watermark;
+    private transient VehicleModelCatalog catalog;
+    private transient VehicleEventJson json;
+    private transient StreamRecord<VehicleWindowPartial> outRecord;
+    private transient Counter eventsIn;
+    private transient Counter lateEvents;
+
+    public VehicleWindowPreAggregator(TumblingWindows windows, ModelCatalogSource catalogSource) {
+        this.windows = windows;
+        this.catalogSource = catalogSource;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        openWindows = new TreeMap<>();
+        lastWindow = null;
+        watermark = Long.MIN_VALUE;
+        catalog = catalogSource.load();
+        json = new VehicleEventJson();
+        outRecord = new StreamRecord<>(null);
+        eventsIn = getMetricGroup().counter("vehicleEventsIn");
+        lateEvents = getMetricGroup().counter("lateEvents");
+    }
+
+    @Override
+    public void processElement(StreamRecord<VehicleEvent> record) {
+        VehicleEvent event = record.getValue();
+        eventsIn.inc();
+        long windowEnd = windows.endOf(event.timestamp());
+        if (TumblingWindows.isClosed(windowEnd, watermark)) {
+            lateEvents.inc();
+            output.collect(LATE_EVENTS, new StreamRecord<>(lateLetter(event, windowEnd), event.timestamp()));
+            return;
+        }
+        Map<String, OpenVehicle> vehicles = windowEndingAt(windowEnd);
+        OpenVehicle head = vehicles.get(event.vehicleId());
+        if (head == null) {
+            head = new OpenVehicle(event.region());
+            vehicles.put(event.vehicleId(), head);
+        }
+        head.forRegion(event.region()).add(event);
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        long newWatermark = mark.getTimestamp();
+        Iterator<Map.Entry<Long, Map<String, OpenVehicle>>> it = openWindows.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Long, Map<String, OpenVehicle>> window = it.next();
+            if (!TumblingWindows.isClosed(window.getKey(), newWatermark)) {
+                break; // ascending ends: every later window is open too
+            }
+            emit(window.getKey(), window.getValue());
+            it.remove();
+            lastWindow = null;
+        }
+        watermark = Math.max(watermark, newWatermark);
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        emitAll();
+    }
+
+    /** No more input will come: whatever is still open would otherwise be lost. */
+    @Override
+    public void finish() throws Exception {
+        emitAll();
+        super.finish();
+    }
+
+    private Map<String, OpenVehicle> windowEndingAt(long windowEnd) {
+        if (lastWindow == null || lastWindowEnd != windowEnd) {
+            lastWindow = openWindows.computeIfAbsent(windowEnd, end -> new HashMap<>());
+            lastWindowEnd = windowEnd;
+        }
+        return lastWindow;
+    }
+
+    private void emitAll() {
+        for (Map.Entry<Long, Map<String, OpenVehicle>> window : openWindows.entrySet()) {
+            emit(window.getKey(), window.getValue());
+        }
+        openWindows.clear();
+        lastWindow = null;
+    }
+
+    /** The model is looked up here, once per vehicle and window, rather than once per event. */
+    private void emit(long windowEnd, Map<String, OpenVehicle> vehicles) {
+        long timestamp = TumblingWindows.lastTimestampOf(windowEnd);
+        for (Map.Entry<String, OpenVehicle> entry : vehicles.entrySet()) {
+            String vehicleId = entry.getKey();
+            String model = catalog.modelOf(vehicleId);
+            for (OpenVehicle v = entry.getValue(); v != null; v = v.otherRegion) {
+                VehicleWindowPartial partial = new VehicleWindowPartial(
+                        new AggregateKey(model, v.region, windowEnd), vehicleId, v.toActivity());
+                output.collect(outRecord.replace(partial, timestamp));
+            }
+        }
+    }
+
+    private DeadLetter lateLetter(VehicleEvent event, long windowEnd) {
+        String detail = "event time " + Instant.ofEpochMilli(event.timestamp()) + " is in the window ending "
+                + Instant.ofEpochMilli(windowEnd) + ", closed by the watermark " + Instant.ofEpochMilli(watermark);
+        return new DeadLetter(event.vehicleId().getBytes(StandardCharsets.UTF_8), json.toJson(event),
+                RejectReason.LATE.code(), detail, null, -1, -1L, event.timestamp());
+    }
+
+    /**
+     * The mutable partial of one vehicle in one window. A vehicle's region is fixed, so {@link #otherRegion} is
+     * normally null; should a vehicle report several regions anyway, each region gets its own partial, which keeps
+     * the result independent of which event came first.
+     */
+    private static final class OpenVehicle {
+        final Region region;
+        boolean moved;
+        long warningTimestamp = VehicleActivity.NO_WARNING;
+        int warningCount;
+        OpenVehicle otherRegion;
+
+        OpenVehicle(Region region) {
+            this.region = region;
+        }
+
+        OpenVehicle forRegion(Region wanted) {
+            OpenVehicle v = this;
+            while (v.region != wanted) {
+                if (v.otherRegion == null) {
+                    v.otherRegion = new OpenVehicle(wanted);
+                }
+                v = v.otherRegion;
+            }
+            return v;
+        }
+
+        void add(VehicleEvent event) {
+            if (event.eventType() == EventType.WARNINGS) {
+                int count = (int) event.measurement();
+                if (VehicleActivity.supersedes(event.timestamp(), count, warningTimestamp, warningCount)) {
+                    warningTimestamp = event.timestamp();
+                    warningCount = count;
+                }
+            } else if (event.indicatesMotion()) {
+                moved = true;
+            }
+        }
+
+        VehicleActivity toActivity() {
+            return new VehicleActivity(moved, warningTimestamp, warningCount);
+        }
+    }
+}
