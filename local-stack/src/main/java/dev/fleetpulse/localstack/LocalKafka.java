@@ -66,6 +66,7 @@ public final class LocalKafka implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Path logDir;
+    private final boolean deleteOnClose;
     private final Properties brokerProperties;
 
     private KafkaRaftServer server;
@@ -73,10 +74,11 @@ public final class LocalKafka implements AutoCloseable {
     private KafkaProducer<byte[], byte[]> producer;
     private boolean closed;
 
-    private LocalKafka(int port, int controllerPort, Path logDir) {
+    private LocalKafka(int port, int controllerPort, Path logDir, boolean deleteOnClose) {
         this.port = port;
         this.controllerPort = controllerPort;
         this.logDir = logDir;
+        this.deleteOnClose = deleteOnClose;
         this.brokerProperties = brokerProperties(port, controllerPort, logDir);
     }
 
@@ -93,11 +95,26 @@ public final class LocalKafka implements AutoCloseable {
      */
     public static LocalKafka start(int port) {
         int clientPort = Ports.resolve(port, "Kafka");
+        return start(clientPort, Directories.createTemp("fleetpulse-kafka-"), true);
+    }
+
+    /**
+     * Starts a broker whose log lives in the given directory and is kept by {@link #close()}: a directory from an
+     * earlier run is reused with its topics and data, an empty or missing one is formatted first.
+     *
+     * @throws PortUnavailableException if the given port is taken
+     */
+    public static LocalKafka start(int port, Path logDir) {
+        return start(Ports.resolve(port, "Kafka"), logDir, false);
+    }
+
+    private static LocalKafka start(int clientPort, Path logDir, boolean deleteOnClose) {
         int controllerPort = Ports.freePort();
-        Path logDir = Directories.createTemp("fleetpulse-kafka-");
-        LocalKafka kafka = new LocalKafka(clientPort, controllerPort, logDir);
+        LocalKafka kafka = new LocalKafka(clientPort, controllerPort, logDir, deleteOnClose);
         try {
-            kafka.format();
+            if (!Files.exists(logDir.resolve("meta.properties"))) {
+                kafka.format();
+            }
             kafka.startServer();
         } catch (RuntimeException e) {
             kafka.close();
@@ -106,7 +123,7 @@ public final class LocalKafka implements AutoCloseable {
         return kafka;
     }
 
-    static Properties brokerProperties(int port, int controllerPort, Path logDir) {
+    private static Properties brokerProperties(int port, int controllerPort, Path logDir) {
         Properties props = new Properties();
         props.setProperty("process.roles", "broker,controller");
         props.setProperty("node.id", "1");
@@ -139,6 +156,11 @@ public final class LocalKafka implements AutoCloseable {
 
     private void format() {
         Path configFile = logDir.resolve("server.properties");
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the Kafka log dir " + logDir, e);
+        }
         try (OutputStream out = Files.newOutputStream(configFile)) {
             brokerProperties.store(out, "FleetPulse local Kafka broker");
         } catch (IOException e) {
@@ -168,6 +190,10 @@ public final class LocalKafka implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    public Path logDir() {
+        return logDir;
     }
 
     /** Creates a topic and waits until every partition has a leader. */
@@ -201,6 +227,18 @@ public final class LocalKafka implements AutoCloseable {
                 .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
         return description.partitions().size() == partitions
                 && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+    }
+
+    /** The names of the topics that exist now, internal ones excluded. */
+    public Set<String> topics() {
+        try {
+            return admin().listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot list the topics of " + bootstrapServers(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while listing topics", e);
+        }
     }
 
     /** Creates a topic with a random, unique name (one per test keeps tests independent) and returns the name. */
@@ -350,7 +388,7 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    /** Stops the broker and deletes its log directory. */
+    /** Stops the broker and deletes its log directory, unless it was given to {@link #start(int, Path)}. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -365,7 +403,9 @@ public final class LocalKafka implements AutoCloseable {
             admin.close(Duration.ZERO);
         }
         stopServer();
-        Directories.deleteRecursively(logDir);
+        if (deleteOnClose) {
+            Directories.deleteRecursively(logDir);
+        }
     }
 
     private static byte[] utf8(String text) {

@@ -107,6 +107,39 @@ class LocalPrometheusITCase {
     }
 
     @Test
+    void shouldScrapeConfiguredTargetsUnderTheirJobName() {
+        String target = "127.0.0.1:" + PROMETHEUS.prometheus().port();
+
+        try (LocalPrometheus scraper = LocalPrometheus.builder()
+                .selfScrape(false).scrape("flink", target).scrapeInterval(Duration.ofSeconds(1)).start()) {
+            List<QuerySample> up = eventually(() -> scraper.queryClient().query("up"));
+
+            assertThat(up).singleElement().satisfies(sample -> {
+                assertThat(sample.label("job")).isEqualTo("flink");
+                assertThat(sample.label("instance")).isEqualTo(target);
+                assertThat(sample.value()).isEqualTo(1.0);
+            });
+        }
+    }
+
+    @Test
+    void shouldAcceptOlderSamplesOnlyWithinTheOutOfOrderWindow() throws Exception {
+        long t0 = nowMinusSeconds(60);
+        Map<String, String> labels = Map.of("__name__", "fp_out_of_order_test");
+
+        try (LocalPrometheus prometheus = LocalPrometheus.builder()
+                .outOfOrderTimeWindow(Duration.ofMinutes(10)).start()) {
+            RemoteWrite.send(prometheus.remoteWriteUrl(), labels, new RemoteWrite.Sample(t0, 2));
+            RemoteWrite.send(prometheus.remoteWriteUrl(), labels, new RemoteWrite.Sample(t0 - 5_000, 1));
+
+            assertThat(prometheus.queryClient().rawSamples("fp_out_of_order_test", Duration.ofMinutes(5)))
+                    .singleElement()
+                    .extracting(QuerySeries::points)
+                    .isEqualTo(List.of(new QuerySeries.Point(t0 - 5_000, 1), new QuerySeries.Point(t0, 2)));
+        }
+    }
+
+    @Test
     void shouldEvaluateRulesFromADirectoryAndSkipPromtoolTestFiles(@TempDir Path rules) throws Exception {
         Files.writeString(rules.resolve("fleet.rules.yml"), """
                 groups:
