@@ -1,0 +1,86 @@
+package dev.fleetpulse.generator;
+
+import java.util.Properties;
+
+import dev.fleetpulse.events.VehicleEvent;
+import dev.fleetpulse.events.config.ApplicationProperties;
+import dev.fleetpulse.jobs.EffectiveSettings;
+import dev.fleetpulse.jobs.JobEnvironment;
+import dev.fleetpulse.jobs.kafka.KafkaTopics;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Flink job: a simulated fleet of hybrid vehicles writing telemetry as JSON to Kafka.
+ *
+ * <pre>
+ * datagen ticks (rate-limited, optionally bounded) -> vehicle index -> keyBy vehicle
+ *     -> vehicle simulation (state in keyed state) -> Kafka (key = vehicle id, timestamp = event time)
+ * </pre>
+ */
+public final class VehicleEventGeneratorJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VehicleEventGeneratorJob.class);
+
+    static final String BUNDLED_PROPERTIES = "/flink-application-properties-dev.json";
+    /** Amazon MSK's (and Kafka's) default maximum; Flink's default of one hour would be refused by the broker. */
+    static final String TRANSACTION_TIMEOUT_MS = "900000";
+
+    private VehicleEventGeneratorJob() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ApplicationProperties properties = ApplicationProperties.load(args, BUNDLED_PROPERTIES);
+        GeneratorConfig config = GeneratorConfig.from(properties);
+        EffectiveSettings.log(LOG, GeneratorConfig.JOB_NAME, config.settings());
+        KafkaTopics.createIfMissing(config.kafka(), config.topic());
+        StreamExecutionEnvironment env = JobEnvironment.create(properties.flags());
+        buildPipeline(env, createSink(config), config);
+        env.execute(GeneratorConfig.JOB_NAME);
+    }
+
+    /** Adds the generator to {@code env}, writing to {@code sink}; tests and benchmarks pass their own sink. */
+    public static void buildPipeline(StreamExecutionEnvironment env, Sink<VehicleEvent> sink, GeneratorConfig config) {
+        TickToVehicle ticks = new TickToVehicle(config.vehicles());
+        DataGeneratorSource<Long> source = config.rateLimited()
+                ? new DataGeneratorSource<>(ticks, config.maxEvents(),
+                        RateLimiterStrategy.perSecond(config.eventsPerSecond()), Types.LONG)
+                : new DataGeneratorSource<>(ticks, config.maxEvents(), Types.LONG);
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "Vehicle ticks")
+                .uid("vehicle-ticks")
+                .keyBy(vehicle -> vehicle, Types.LONG)
+                .process(new VehicleSimulation(config.simulator()))
+                .uid("vehicle-simulation")
+                .name("Vehicle simulation")
+                .sinkTo(sink)
+                .uid("vehicle-events-sink")
+                .name("Vehicle events to Kafka");
+    }
+
+    /** The Kafka sink the configuration describes. */
+    public static KafkaSink<VehicleEvent> createSink(GeneratorConfig config) {
+        Properties producer = config.kafka().toProperties();
+        if (config.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+            producer.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+        }
+        KafkaSinkBuilder<VehicleEvent> builder = KafkaSink.<VehicleEvent>builder()
+                .setBootstrapServers(config.kafka().bootstrapServers())
+                .setKafkaProducerConfig(producer)
+                .setRecordSerializer(new VehicleEventRecordSerializer(config.topic()))
+                .setDeliveryGuarantee(config.deliveryGuarantee());
+        if (config.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+            builder.setTransactionalIdPrefix(config.transactionalIdPrefix());
+        }
+        return builder.build();
+    }
+}
