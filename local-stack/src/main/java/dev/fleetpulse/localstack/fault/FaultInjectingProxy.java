@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -257,8 +258,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
             throw new IOException("Connection closed after " + body.length + " of " + contentLength + " body bytes");
         }
         headers.replaceAll((name, values) -> List.copyOf(values));
-        return new RecordedRequest(requestNumbers.incrementAndGet(), parts[0], parts[1], headers, body,
-                Fault.pass(), -1);
+        return new RecordedRequest(requestNumbers.incrementAndGet(), Instant.now(), parts[0], parts[1], headers,
+                body, Fault.pass(), -1);
     }
 
     private static String readLine(InputStream in) throws IOException {

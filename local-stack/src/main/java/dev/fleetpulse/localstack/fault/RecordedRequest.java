@@ -1,5 +1,6 @@
 package dev.fleetpulse.localstack.fault;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,12 +10,13 @@ import java.util.Optional;
  * A request as {@link FaultInjectingProxy} received it, byte for byte, and what the client got back.
  *
  * @param number 1-based arrival order
+ * @param receivedAt when the proxy had read the whole request
  * @param headers header names as sent, each with its values in order
  * @param fault what the plan decided
  * @param status the status the client received, or -1 when the connection was reset
  */
-public record RecordedRequest(long number, String method, String path, Map<String, List<String>> headers,
-        byte[] body, Fault fault, int status) {
+public record RecordedRequest(long number, Instant receivedAt, String method, String path,
+        Map<String, List<String>> headers, byte[] body, Fault fault, int status) {
 
     /** The first value of a header, matched case-insensitively. */
     public Optional<String> header(String name) {
@@ -26,6 +28,6 @@ public record RecordedRequest(long number, String method, String path, Map<Strin
     }
 
     RecordedRequest withOutcome(Fault decided, int answeredStatus) {
-        return new RecordedRequest(number, method, path, headers, body, decided, answeredStatus);
+        return new RecordedRequest(number, receivedAt, method, path, headers, body, decided, answeredStatus);
     }
 }
