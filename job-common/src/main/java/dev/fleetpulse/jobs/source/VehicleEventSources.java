@@ -1,0 +1,73 @@
+package dev.fleetpulse.jobs.source;
+
+import dev.fleetpulse.events.DeadLetter;
+import dev.fleetpulse.events.IncomingRecord;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
+
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The Kafka source of vehicle events and the dead-letter sink, as every job that reads the events topic builds them
+ * from its {@link KafkaSourceConfig}.
+ */
+public final class VehicleEventSources {
+
+    private VehicleEventSources() {
+    }
+
+    /** The source the configuration describes, unbounded. */
+    public static KafkaSource<IncomingRecord> kafkaSource(KafkaSourceConfig config) {
+        return kafkaSourceBuilder(config).build();
+    }
+
+    /**
+     * The configured source builder, for callers that change one thing before building, e.g. tests and benchmarks
+     * that read a topic to its end with {@code setBounded(OffsetsInitializer.latest())}.
+     */
+    public static KafkaSourceBuilder<IncomingRecord> kafkaSourceBuilder(KafkaSourceConfig config) {
+        Properties consumer = onlyKnownKeys(config.kafka().toProperties(), KafkaSourceConfig.CONSUMER_KEYS);
+        return KafkaSource.<IncomingRecord>builder()
+                .setProperties(consumer)
+                .setBootstrapServers(config.kafka().bootstrapServers())
+                .setTopics(config.topic())
+                .setGroupId(config.groupId())
+                .setStartingOffsets(config.startingOffsets().toOffsetsInitializer())
+                .setDeserializer(new IncomingRecordDeserializer())
+                // Committed offsets are what committed-or-latest resumes from after a fresh start and what lag
+                // monitoring reads; Flink itself restores from the offsets in its checkpoints.
+                .setProperty(KafkaSourceOptions.COMMIT_OFFSETS_ON_CHECKPOINT.key(), "true");
+    }
+
+    /**
+     * The dead-letter sink: at-least-once into {@link KafkaSourceConfig#deadLetterTopic()}, with the same brokers and
+     * client settings (e.g. authentication) as the source.
+     */
+    public static KafkaSink<DeadLetter> deadLetterSink(KafkaSourceConfig config) {
+        Properties producer = onlyKnownKeys(config.kafka().toProperties(), KafkaSourceConfig.PRODUCER_KEYS);
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(config.kafka().bootstrapServers())
+                .setKafkaProducerConfig(producer)
+                .setRecordSerializer(new DeadLetterRecordSerializer(config.deadLetterTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /**
+     * The group's keys serve a consumer and a producer at once; each client gets only the keys it knows, so neither
+     * logs an "unknown configuration" warning for the other's settings.
+     */
+    private static Properties onlyKnownKeys(Properties all, Set<String> known) {
+        Properties filtered = new Properties();
+        for (String name : all.stringPropertyNames()) {
+            if (known.contains(name)) {
+                filtered.setProperty(name, all.getProperty(name));
+            }
+        }
+        return filtered;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.fleetpulse.jobs.prometheus;
+
+import dev.fleetpulse.events.config.ApplicationProperties;
+import dev.fleetpulse.events.config.ConfigReader;
+import dev.fleetpulse.events.config.InvalidConfigurationException;
+import dev.fleetpulse.prometheus.BearerTokenSigner;
+import dev.fleetpulse.prometheus.PrometheusSinkSettings;
+import dev.fleetpulse.prometheus.RetryLimitBehaviour;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PrometheusSinkConfigTest {
+
+    private static final String LOCAL = "http://127.0.0.1:9090/api/v1/write";
+
+    @Test
+    void shouldBuildASinkWithTheBuilderDefaultsAndNoAuthForAPlainUrl() {
+        PrometheusSinkConfig config = read(Map.of("endpoint.url", LOCAL));
+
+        PrometheusSinkSettings settings = config.sink().settings();
+        assertThat(settings.endpointUrl().toString()).isEqualTo(LOCAL);
+        assertThat(settings.maxBatchSamples()).isEqualTo(500);
+        assertThat(settings.onRetryLimit()).isEqualTo(RetryLimitBehaviour.FAIL);
+        assertThat(config.sink().requestSigner()).isNull();
+    }
+
+    @Test
+    void shouldApplyEveryBatchingAndRetryKey() {
+        PrometheusSinkConfig config = read(Map.ofEntries(Map.entry("endpoint.url", LOCAL),
+                Map.entry("max.batch.samples", "2000"), Map.entry("max.batch.bytes", "4096"),
+                Map.entry("max.batch.age.ms", "250"), Map.entry("max.buffered.samples", "8000"),
+                Map.entry("max.in.flight.requests", "8"), Map.entry("retry.initial.backoff.ms", "50"),
+                Map.entry("retry.max.backoff.ms", "2000"), Map.entry("max.retries", "7"),
+                Map.entry("max.retry.duration.ms", "60000"), Map.entry("on.retry.limit", "discard-and-continue"),
+                Map.entry("connect.timeout.ms", "1500"), Map.entry("request.timeout.ms", "9000"),
+                Map.entry("metric.group.name", "kinesisAnalytics"),
+                Map.entry("auth.mode", "bearer"), Map.entry("auth.bearer.token", "t0ken")));
+
+        PrometheusSinkSettings s = config.sink().settings();
+        assertThat(s.maxBatchSamples()).isEqualTo(2000);
+        assertThat(s.maxBatchBytes()).isEqualTo(4096);
+        assertThat(s.maxBatchAge()).isEqualTo(Duration.ofMillis(250));
+        assertThat(s.maxBufferedSamples()).isEqualTo(8000);
+        assertThat(s.maxInFlightRequests()).isEqualTo(8);
+        assertThat(s.initialBackoff()).isEqualTo(Duration.ofMillis(50));
+        assertThat(s.maxBackoff()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.maxRetries()).isEqualTo(7);
+        assertThat(s.maxRetryDuration()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(s.onRetryLimit()).isEqualTo(RetryLimitBehaviour.DISCARD_AND_CONTINUE);
+        assertThat(s.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(9));
+        assertThat(s.metricGroupName()).isEqualTo("kinesisAnalytics");
+        assertThat(config.sink().requestSigner()).isInstanceOf(BearerTokenSigner.class);
+    }
+
+    @Test
+    void shouldListEveryProblemOfTheGroupAtOnce() {
+        ConfigReader reader = new ConfigReader("job", ApplicationProperties.of(Map.of("PrometheusSink", Map.of(
+                "max.batch.samples", "many", "on.retry.limit", "retry-forever", "auth.mode", "bearer"))));
+
+        PrometheusSinkConfig.read(reader);
+
+        assertThatThrownBy(reader::validate)
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .containsExactlyInAnyOrder(
+                                "PrometheusSink.endpoint.url: is required",
+                                "PrometheusSink.max.batch.samples: must be an integer, was 'many'",
+                                "PrometheusSink.on.retry.limit: must be one of fail, discard-and-continue,"
+                                        + " was 'retry-forever'",
+                                "PrometheusSink.auth.bearer.token: is required when PrometheusSink.auth.mode is bearer"));
+    }
+
+    @Test
+    void shouldReportARuleSpanningTwoKeysWithTheOtherProblems() {
+        ConfigReader reader = new ConfigReader("job", ApplicationProperties.of(Map.of("PrometheusSink", Map.of(
+                "endpoint.url", LOCAL, "max.batch.samples", "5000", "max.buffered.samples", "1000"))));
+
+        PrometheusSinkConfig.read(reader);
+
+        assertThat(reader.problems()).singleElement().asString()
+                .startsWith("PrometheusSink: Invalid PrometheusSink settings: maxBufferedSamples must be at least");
+    }
+
+    private static PrometheusSinkConfig read(Map<String, String> group) {
+        ConfigReader reader = new ConfigReader("job", ApplicationProperties.of(Map.of("PrometheusSink", group)));
+        PrometheusSinkConfig config = PrometheusSinkConfig.read(reader);
+        reader.validate();
+        return config;
+    }
+}
