@@ -14,6 +14,7 @@ import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
@@ -151,9 +152,10 @@ public final class AmpRequestSigner implements RequestSigner {
     void open(AwsCredentialsProvider provider) {
         this.credentials = provider;
         AwsCredentialsIdentity first = provider.resolveCredentials();
-        LOG.info("Signing remote-write requests with SigV4: service={}, region={}, credentials={}{}", serviceName,
-                region, first.providerName().orElse(provider.getClass().getSimpleName()),
-                assumeRole == null ? "" : ", assumed role " + assumeRole.roleArn());
+        LOG.info("Signing remote-write requests with SigV4: service={}, region={}, credentials={}, {}", serviceName,
+                region, assumeRole == null ? "default chain" : "assumed role " + assumeRole.roleArn(),
+                first.expirationTime().map(t -> "temporary, expiring " + t)
+                        .orElse(first instanceof AwsSessionCredentialsIdentity ? "temporary" : "long-term"));
     }
 
     @Override
