@@ -115,7 +115,7 @@ class FleetpulseDashboardTest {
                 .anySatisfy(expr -> assertThat(expr).startsWith("topk(5, sum by (region) (vehicles_in_motion"))
                 .anySatisfy(expr -> assertThat(expr).startsWith("topk(5, sum by (region) (warnings"))
                 .anySatisfy(expr -> assertThat(expr).contains("vehicleEventsIn"))
-                .anySatisfy(expr -> assertThat(expr).contains("invalidEvents"))
+                .anySatisfy(expr -> assertThat(expr).contains("invalidRecords"))
                 .anySatisfy(expr -> assertThat(expr).contains("lateEvents"))
                 .anySatisfy(expr -> assertThat(expr).contains("_numSamplesOut"))
                 .anySatisfy(expr -> assertThat(expr).contains("_numSamplesRetryLimitDropped"))

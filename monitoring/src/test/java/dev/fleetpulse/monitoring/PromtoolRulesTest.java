@@ -61,6 +61,13 @@ class PromtoolRulesTest {
     }
 
     @Test
+    void shouldPassPromtoolCheckForTheDockerStackConfig() {
+        Promtool.Result result = promtool.run("check", "config", Path.of("prometheus", "prometheus.yml").toString());
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+    }
+
+    @Test
     void shouldFailPromtoolWhenAnExpectationIsWrong(@TempDir Path tempDir) throws IOException {
         // Warning lights stay above the threshold for 20 minutes, yet the test claims the alert stays quiet.
         Path wrongTest = tempDir.resolve("wrong-expectation-test.yml");
