@@ -21,7 +21,7 @@ class FlinkKafkaSourceITCase {
     static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
 
     @RegisterExtension
-    static final LoopbackMiniClusterExtension FLINK = new LoopbackMiniClusterExtension(2);
+    static final FlinkMiniClusterExtension FLINK = new FlinkMiniClusterExtension(2);
 
     @Test
     void shouldReadEveryRecordOfEveryPartitionWhenJobIsBounded() throws Exception {
