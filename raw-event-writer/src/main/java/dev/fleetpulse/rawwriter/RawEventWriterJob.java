@@ -1,0 +1,100 @@
+package dev.fleetpulse.rawwriter;
+
+import dev.fleetpulse.events.DeadLetter;
+import dev.fleetpulse.events.IncomingRecord;
+import dev.fleetpulse.events.VehicleEvent;
+import dev.fleetpulse.events.config.ApplicationProperties;
+import dev.fleetpulse.jobs.EffectiveSettings;
+import dev.fleetpulse.jobs.JobEnvironment;
+import dev.fleetpulse.jobs.kafka.KafkaTopics;
+import dev.fleetpulse.jobs.source.SplitInvalidRecords;
+import dev.fleetpulse.jobs.source.VehicleEventSources;
+import dev.fleetpulse.prometheus.TimeSeries;
+import dev.fleetpulse.prometheus.TimeSeriesKeySelector;
+import dev.fleetpulse.prometheus.TimeSeriesTypeInfoFactory;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Flink job: every raw vehicle event from Kafka as one Prometheus sample, unchanged, so raw and pre-processed metrics
+ * can be compared (cost, cardinality, query speed).
+ *
+ * <pre>
+ * Kafka -> [throttle] -> split invalid records ----------------------------------> dead letters (Kafka)
+ *   -> event to sample (vehicle_ic_rpm | vehicle_electric_rpm | vehicle_warnings) -> keyBy series -> remote-write
+ * </pre>
+ *
+ * The source, dead letters and sink are the pre-processor's, from job-common; nothing here is windowed, so the job
+ * needs no watermarks.
+ */
+public final class RawEventWriterJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RawEventWriterJob.class);
+
+    static final String BUNDLED_PROPERTIES = "/flink-application-properties-dev.json";
+
+    private RawEventWriterJob() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ApplicationProperties properties = ApplicationProperties.load(args, BUNDLED_PROPERTIES);
+        RawEventWriterConfig config = RawEventWriterConfig.from(properties);
+        EffectiveSettings.log(LOG, RawEventWriterConfig.JOB_NAME, config.settings());
+        KafkaTopics.createIfMissing(config.source().kafka(), config.source().topic());
+        KafkaTopics.createIfMissing(config.source().kafka(), config.source().deadLetterTopic());
+        StreamExecutionEnvironment env = JobEnvironment.create(properties.flags());
+        buildPipeline(env, VehicleEventSources.kafkaSource(config.source()),
+                VehicleEventSources.deadLetterSink(config.source()), config.prometheus().sink(), config);
+        env.execute(RawEventWriterConfig.JOB_NAME);
+    }
+
+    /**
+     * Adds the raw-event writer to {@code env}. Tests and benchmarks pass bounded sources and their own sinks.
+     *
+     * @param source vehicle events (and dead letters) as the Kafka source emits them
+     * @param deadLetterSink receives invalid records
+     * @param prometheusSink receives one sample per valid event, keyed by series
+     */
+    public static void buildPipeline(StreamExecutionEnvironment env, Source<IncomingRecord, ?, ?> source,
+                                     Sink<DeadLetter> deadLetterSink, Sink<TimeSeries> prometheusSink,
+                                     RawEventWriterConfig config) {
+        int sourceParallelism = config.source().sourceParallelism(env.getParallelism());
+        SingleOutputStreamOperator<IncomingRecord> records = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "Vehicle events from Kafka")
+                .uid("vehicle-events-source")
+                .setParallelism(sourceParallelism);
+        DataStream<IncomingRecord> paced = records;
+        if (config.throttled()) {
+            paced = records.map(new Throttle<>(config.maxEventsPerSec()), TypeInformation.of(IncomingRecord.class))
+                    .uid("throttle")
+                    .name("Throttle to " + config.maxEventsPerSec() + " events/s")
+                    .setParallelism(sourceParallelism);
+        }
+        SingleOutputStreamOperator<VehicleEvent> events = paced
+                .process(new SplitInvalidRecords(), TypeInformation.of(VehicleEvent.class))
+                .uid("split-invalid-records")
+                .name("Split invalid records")
+                .setParallelism(sourceParallelism);
+
+        events.map(new EventToTimeSeries(), TimeSeriesTypeInfoFactory.TYPE_INFO)
+                .uid("events-to-time-series")
+                .name("Event to sample")
+                .setParallelism(sourceParallelism)
+                .keyBy(new TimeSeriesKeySelector())
+                .sinkTo(prometheusSink)
+                .uid("prometheus-sink")
+                .name("Prometheus remote-write");
+
+        events.getSideOutput(SplitInvalidRecords.DEAD_LETTERS)
+                .sinkTo(deadLetterSink)
+                .uid("dead-letter-sink")
+                .name("Dead letters to Kafka");
+    }
+}
