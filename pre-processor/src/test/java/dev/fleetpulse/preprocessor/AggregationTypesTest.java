@@ -47,11 +47,22 @@ class AggregationTypesTest {
     @Test
     void shouldRouteTheKeyToTheSameKeyGroupInEveryJvm() {
         // A constant: an identity hash (as a record with an enum component would have) differs in every JVM run.
-        int hashInEveryJvm = 1_196_929_246;
+        int hashInEveryJvm = 1_016_508_556;
 
         assertThat(KEY.hashCode()).isEqualTo(hashInEveryJvm);
         assertThat(KeyGroupRangeAssignment.assignToKeyGroup(KEY, 128))
                 .isEqualTo(KeyGroupRangeAssignment.computeKeyGroupForKeyHash(hashInEveryJvm, 128));
+    }
+
+    @Test
+    void shouldRouteEveryWindowOfAModelAndRegionToTheSameKeyGroupSoItsSeriesLeaveInOrder() {
+        AggregateKey nextWindow = new AggregateKey(AURORA, Region.NEW_ZEALAND, T0_PLUS_5S + 5_000);
+        AggregateKey otherRegion = new AggregateKey(AURORA, Region.JAPAN, T0_PLUS_5S);
+
+        assertThat(nextWindow).isNotEqualTo(KEY);
+        assertThat(KeyGroupRangeAssignment.assignToKeyGroup(nextWindow, 128))
+                .isEqualTo(KeyGroupRangeAssignment.assignToKeyGroup(KEY, 128));
+        assertThat(otherRegion.hashCode()).isNotEqualTo(KEY.hashCode());
     }
 
     private static <T> T roundTrip(Class<T> type, T value) throws IOException {
