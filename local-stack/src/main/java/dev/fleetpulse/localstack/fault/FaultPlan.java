@@ -12,6 +12,11 @@ public interface FaultPlan {
      */
     Fault decide(long requestNumber, RecordedRequest request);
 
+    /** This plan for the first {@code requests} requests, then forward everything (bounds a test's run time). */
+    default FaultPlan onlyForFirst(long requests) {
+        return (number, request) -> number <= requests ? decide(number, request) : Fault.pass();
+    }
+
     /** Forward everything. */
     static FaultPlan none() {
         return (number, request) -> Fault.pass();

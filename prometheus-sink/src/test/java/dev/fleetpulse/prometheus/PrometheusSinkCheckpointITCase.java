@@ -1,0 +1,80 @@
+package dev.fleetpulse.prometheus;
+
+import dev.fleetpulse.localstack.LocalPrometheusExtension;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A job that dies after a checkpoint and is restored from it: nothing missing, replays counted, not dropped. */
+class PrometheusSinkCheckpointITCase {
+
+    @RegisterExtension
+    static final LocalPrometheusExtension PROMETHEUS = new LocalPrometheusExtension();
+
+    @RegisterExtension
+    static final LoopbackFlinkCluster FLINK = new LoopbackFlinkCluster(2);
+
+    @Test
+    void shouldWriteEverySampleAfterRestoreAndCountReplaysAsAlreadyWritten() throws Exception {
+        SampleWorkload workload = SampleWorkload.of("fp_it_restore", 40, 100);
+        PrometheusSink sink = PrometheusSink.builder().endpointUrl(PROMETHEUS.remoteWriteUrl())
+                .maxBatchSamples(100).maxBatchAge(Duration.ofMillis(50)).build();
+        Configuration settings = new Configuration();
+        // One checkpoint every 2 s and the failure 1 s (1000 records) after one completed: no other checkpoint
+        // completes in between, and the sink has written most of that second, so the restore replays it.
+        settings.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(2));
+        settings.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        settings.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
+        settings.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        StreamExecutionEnvironment env = FLINK.environment(settings);
+        workload.stream(env, 1000)
+                .map(new FailOnceAfterCheckpoint(1000)).setParallelism(1).uid("fail-once").name("Fail once")
+                .keyBy(new TimeSeriesKeySelector()).sinkTo(sink).uid("prometheus-sink").name("Prometheus");
+
+        JobID job = env.execute("prometheus-sink-restore").getJobID();
+
+        assertThat(SampleWorkload.stored(PROMETHEUS.queryClient().rawSamples(workload.selector(),
+                Duration.ofMinutes(30)))).isEqualTo(workload.expected());
+        assertThat(FLINK.sinkCounter(job, "numSamplesAlreadyWritten")).isPositive();
+        assertThat(FLINK.sinkCounter(job, "numSamplesDropped")).isZero();
+    }
+
+    /**
+     * Fails the first execution attempt once a checkpoint has completed and {@code recordsAfter} more records
+     * passed (long enough for the sink to have written them), so the restored attempt replays written samples.
+     */
+    private static final class FailOnceAfterCheckpoint extends RichMapFunction<TimeSeries, TimeSeries>
+            implements CheckpointListener {
+        private final int recordsAfter;
+        private transient boolean checkpointed;
+        private transient int seenAfterCheckpoint;
+
+        FailOnceAfterCheckpoint(int recordsAfter) {
+            this.recordsAfter = recordsAfter;
+        }
+
+        @Override
+        public TimeSeries map(TimeSeries series) {
+            boolean firstAttempt = getRuntimeContext().getTaskInfo().getAttemptNumber() == 0;
+            if (firstAttempt && checkpointed && ++seenAfterCheckpoint > recordsAfter) {
+                throw new IllegalStateException("Killing the first attempt after a completed checkpoint (test)");
+            }
+            return series;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            checkpointed = true;
+        }
+    }
+}
