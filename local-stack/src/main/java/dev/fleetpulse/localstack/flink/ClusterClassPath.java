@@ -1,5 +1,6 @@
 package dev.fleetpulse.localstack.flink;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,33 +12,31 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The class path of the cluster's JVMs: Flink's runtime, client and web jars with their dependencies and log4j,
- * exactly as Maven resolved them for local-stack (see the maven-dependency-plugin executions in its pom).
+ * The class path of the cluster's JVMs: Flink's runtime, client and web jars with their dependencies and log4j, as
+ * Maven resolved them for local-stack (the maven-dependency-plugin execution in its pom writes the list).
  *
- * <p>Why files written by Maven, and not the test JVM's own class path: a test's class path also holds the job's code,
- * its connectors and the Kafka broker, and Flink loads {@code org.apache.flink.*} classes parent-first, so a
- * connector on the cluster's class path would hide a connector missing from the fat jar. Why provided scope: the
- * cluster's jars never reach the class path of modules that use local-stack.
+ * <p>Why a list written by Maven, and not the test JVM's own class path: a test's class path also holds the job's
+ * code, its connectors and the Kafka broker, and Flink loads {@code org.apache.flink.*} classes parent-first, so a
+ * connector on the cluster's class path would hide a connector missing from the fat jar. The Flink jars are provided
+ * dependencies of local-stack, so they never reach the class path of the modules that use it.
  */
 final class ClusterClassPath {
 
-    private static final List<String> LISTS = List.of("cluster-provided.classpath", "cluster-shared.classpath");
-    private static final Pattern SEPARATOR = Pattern.compile(Pattern.quote(java.io.File.pathSeparator));
+    private static final String LIST = "cluster.classpath";
+    private static final Pattern SEPARATOR = Pattern.compile(Pattern.quote(File.pathSeparator));
 
     private ClusterClassPath() {
     }
 
     static List<Path> resolve() {
         List<Path> jars = new ArrayList<>();
-        for (String list : LISTS) {
-            for (String entry : SEPARATOR.split(read(list).strip())) {
-                Path jar = Path.of(entry);
-                if (!Files.isRegularFile(jar)) {
-                    throw new IllegalStateException("The Flink cluster class path lists " + jar + ", which does not exist."
-                            + " Rebuild local-stack (./mvnw -o -q -pl local-stack generate-resources) to resolve it again.");
-                }
-                jars.add(jar);
+        for (String entry : SEPARATOR.split(read(LIST).strip())) {
+            Path jar = Path.of(entry);
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException("The Flink cluster class path lists " + jar + ", which does not exist."
+                        + " Rebuild local-stack (./mvnw -o -q -pl local-stack generate-resources) to resolve it again.");
             }
+            jars.add(jar);
         }
         return List.copyOf(jars);
     }
