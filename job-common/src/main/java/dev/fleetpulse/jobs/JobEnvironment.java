@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.fleetpulse.jobs.metrics.LoopbackPrometheusReporterFactory;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.JobManagerOptions;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * Local runs take these command-line flags (see {@code ApplicationProperties#flags()}):
  * {@code --web-ui [port]} (default port {@value #DEFAULT_WEB_UI_PORT}), {@code --checkpoint-interval DURATION}
- * ({@code 10s}, {@code 500ms}; {@code 0} or {@code off} disables), {@code --parallelism N}.
+ * ({@code 10s}, {@code 500ms}; {@code 0} or {@code off} disables), {@code --parallelism N}, and
+ * {@code --metrics-port N} (serve the job's Flink metrics for Prometheus at {@code http://127.0.0.1:N/metrics}).
  *
  * <p>Object reuse is on in both cases: every record type of our jobs is an immutable record and no function keeps a
  * reference to its input, so handing chained operators the same object is safe and saves a copy per record.
@@ -47,10 +49,11 @@ public final class JobEnvironment {
     public static final String WEB_UI_FLAG = "web-ui";
     public static final String CHECKPOINT_INTERVAL_FLAG = "checkpoint-interval";
     public static final String PARALLELISM_FLAG = "parallelism";
+    public static final String METRICS_PORT_FLAG = "metrics-port";
     /** Read by {@code ApplicationProperties}, listed here so it is not reported as unknown. */
     private static final String CONFIG_FLAG = "config";
     private static final Set<String> KNOWN_FLAGS =
-            Set.of(WEB_UI_FLAG, CHECKPOINT_INTERVAL_FLAG, PARALLELISM_FLAG, CONFIG_FLAG);
+            Set.of(WEB_UI_FLAG, CHECKPOINT_INTERVAL_FLAG, PARALLELISM_FLAG, METRICS_PORT_FLAG, CONFIG_FLAG);
 
     public static final int DEFAULT_WEB_UI_PORT = 8081;
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
@@ -67,10 +70,11 @@ public final class JobEnvironment {
      * @param webUiPort port of the Flink web UI on 127.0.0.1; 0 for none (the REST endpoint then takes any free port)
      * @param checkpointInterval {@link Duration#ZERO} disables checkpointing
      * @param parallelism 0 for Flink's default (the number of cores)
+     * @param metricsPort port on 127.0.0.1 where Prometheus can scrape the job's Flink metrics; 0 for none
      */
-    public record LocalOptions(int webUiPort, Duration checkpointInterval, int parallelism) {
+    public record LocalOptions(int webUiPort, Duration checkpointInterval, int parallelism, int metricsPort) {
 
-        public static final LocalOptions DEFAULTS = new LocalOptions(0, DEFAULT_CHECKPOINT_INTERVAL, 0);
+        public static final LocalOptions DEFAULTS = new LocalOptions(0, DEFAULT_CHECKPOINT_INTERVAL, 0, 0);
 
         public LocalOptions {
             if (webUiPort < 0 || webUiPort > 65_535) {
@@ -82,10 +86,14 @@ public final class JobEnvironment {
             if (parallelism < 0) {
                 throw new IllegalArgumentException("parallelism must not be negative, was " + parallelism);
             }
+            if (metricsPort < 0 || metricsPort > 65_535) {
+                throw new IllegalArgumentException("metricsPort must be in [0, 65535], was " + metricsPort);
+            }
         }
 
         /**
-         * Reads {@code --web-ui [port]}, {@code --checkpoint-interval DURATION} and {@code --parallelism N}.
+         * Reads {@code --web-ui [port]}, {@code --checkpoint-interval DURATION}, {@code --parallelism N} and
+         * {@code --metrics-port N}.
          *
          * @throws IllegalArgumentException listing every bad flag value
          */
@@ -106,10 +114,15 @@ public final class JobEnvironment {
             if (parallelismText != null) {
                 parallelism = parseInt(parallelismText, 1, 10_000, PARALLELISM_FLAG, problems);
             }
+            int metricsPort = 0;
+            String metricsPortText = flags.get(METRICS_PORT_FLAG);
+            if (metricsPortText != null) {
+                metricsPort = parseInt(metricsPortText, 1, 65_535, METRICS_PORT_FLAG, problems);
+            }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("Bad command-line flags:\n  - " + String.join("\n  - ", problems));
             }
-            return new LocalOptions(webUiPort, interval, parallelism);
+            return new LocalOptions(webUiPort, interval, parallelism, metricsPort);
         }
 
         private static int parseInt(String text, int min, int max, String flag, List<String> problems) {
@@ -162,8 +175,8 @@ public final class JobEnvironment {
             return context;
         }
         flags.keySet().stream().filter(f -> !KNOWN_FLAGS.contains(f)).sorted().forEach(f ->
-                LOG.warn("Ignoring unknown flag --{}; known: --{}, --{}, --{}, --{}", f,
-                        CONFIG_FLAG, WEB_UI_FLAG, CHECKPOINT_INTERVAL_FLAG, PARALLELISM_FLAG));
+                LOG.warn("Ignoring unknown flag --{}; known: --{}, --{}, --{}, --{}, --{}", f,
+                        CONFIG_FLAG, WEB_UI_FLAG, CHECKPOINT_INTERVAL_FLAG, PARALLELISM_FLAG, METRICS_PORT_FLAG));
         return createLocal(LocalOptions.fromFlags(flags));
     }
 
@@ -173,6 +186,11 @@ public final class JobEnvironment {
         config.set(PipelineOptions.OBJECT_REUSE, true);
         if (options.parallelism() > 0) {
             config.set(CoreOptions.DEFAULT_PARALLELISM, options.parallelism());
+        }
+        if (options.metricsPort() > 0) {
+            config.setString("metrics.reporter.prom.factory.class", LoopbackPrometheusReporterFactory.class.getName());
+            config.setString("metrics.reporter.prom." + LoopbackPrometheusReporterFactory.PORT,
+                    Integer.toString(options.metricsPort()));
         }
         StreamExecutionEnvironment env;
         if (options.webUiPort() > 0) {

@@ -19,7 +19,7 @@ class JobEnvironmentTest {
 
     @Test
     void shouldCheckpointEveryTenSecondsWithoutWebUiWhenNoFlagsAreGiven() {
-        assertThat(LocalOptions.fromFlags(Map.of())).isEqualTo(new LocalOptions(0, Duration.ofSeconds(10), 0));
+        assertThat(LocalOptions.fromFlags(Map.of())).isEqualTo(new LocalOptions(0, Duration.ofSeconds(10), 0, 0));
     }
 
     @Test
@@ -30,9 +30,10 @@ class JobEnvironmentTest {
     @Test
     void shouldReadEveryLocalFlagWhenAllAreGiven() {
         LocalOptions options = LocalOptions.fromFlags(
-                Map.of("web-ui", "8090", "checkpoint-interval", "500ms", "parallelism", "2", "config", "x.json"));
+                Map.of("web-ui", "8090", "checkpoint-interval", "500ms", "parallelism", "2", "metrics-port", "9249",
+                        "config", "x.json"));
 
-        assertThat(options).isEqualTo(new LocalOptions(8090, Duration.ofMillis(500), 2));
+        assertThat(options).isEqualTo(new LocalOptions(8090, Duration.ofMillis(500), 2, 9249));
     }
 
     @Test
@@ -65,6 +66,16 @@ class JobEnvironmentTest {
         assertThat(env.getConfiguration().get(JobManagerOptions.BIND_HOST)).isEqualTo("127.0.0.1");
         assertThat(env.getConfiguration().get(TaskManagerOptions.BIND_HOST)).isEqualTo("127.0.0.1");
         assertThat(env.getConfiguration().get(TaskManagerOptions.HOST)).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void shouldConfigureTheLoopbackPrometheusReporterWhenAMetricsPortIsGiven() {
+        StreamExecutionEnvironment env = JobEnvironment.create(Map.of("metrics-port", "9249"));
+
+        assertThat(env.getConfiguration().toMap())
+                .containsEntry("metrics.reporter.prom.factory.class",
+                        "dev.fleetpulse.jobs.metrics.LoopbackPrometheusReporterFactory")
+                .containsEntry("metrics.reporter.prom.port", "9249");
     }
 
     @Test
