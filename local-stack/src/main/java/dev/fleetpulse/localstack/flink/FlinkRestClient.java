@@ -14,7 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The part of Flink's REST API that tests need, over java.net.http and Jackson; no Flink client classes. */
@@ -77,6 +79,15 @@ final class FlinkRestClient {
             body.put("allowNonRestoredState", false);
         }
         return post("/jars/" + jarId + "/run", body).path("jobid").asText();
+    }
+
+    /** Every job the JobManager knows, by id, with its status. */
+    Map<String, FlinkJobStatus> jobs() {
+        Map<String, FlinkJobStatus> jobs = new LinkedHashMap<>();
+        for (JsonNode job : get("/jobs").path("jobs")) {
+            jobs.put(job.path("id").asText(), FlinkJobStatus.valueOf(job.path("status").asText()));
+        }
+        return jobs;
     }
 
     FlinkJobStatus jobStatus(String jobId) {

@@ -437,6 +437,18 @@ public final class LocalFlinkCluster implements AutoCloseable {
     }
 
     /**
+     * Cancels every job that has not ended and waits until each is CANCELED: between the tests of a shared cluster,
+     * so one test's job never holds the slots the next one needs.
+     */
+    public void cancelAllJobs() {
+        rest.jobs().forEach((jobId, status) -> {
+            if (!status.isGloballyTerminal()) {
+                cancel(jobId);
+            }
+        });
+    }
+
+    /**
      * Stop-with-savepoint ({@code POST /jobs/:id/stop}, no drain): waits for the savepoint and for the job to be
      * FINISHED, and returns the savepoint's path to pass to {@link #runJar(String, List, int, String)}.
      */

@@ -1,11 +1,13 @@
 package dev.fleetpulse.localstack.flink;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +33,11 @@ class LocalFlinkClusterITCase {
     @BeforeAll
     static void startCluster() {
         flink = LocalFlinkCluster.builder().taskManagers(2).slotsPerTaskManager(SLOTS_PER_TASK_MANAGER).start();
+    }
+
+    @AfterEach
+    void cancelLeftoverJobs() {
+        flink.cancelAllJobs();
     }
 
     @AfterAll
@@ -74,11 +81,28 @@ class LocalFlinkClusterITCase {
         assertThat(flink.jobExceptions(jobId)).isNotEmpty();
 
         flink.cancel(jobId);
+        assertThat(flink.jobStatus(jobId)).isEqualTo(FlinkJobStatus.CANCELED);
         int replacement = flink.startTaskManager();
         assertThat(flink.registeredTaskManagers())
                 .filteredOn(taskManager -> taskManager.id().equals(taskManagerId(replacement)))
                 .extracting(RegisteredTaskManager::slots)
                 .containsExactly(SLOTS_PER_TASK_MANAGER);
+    }
+
+    @Test
+    void shouldRestoreAtAnotherParallelismFromSavepointWhenStoppedAndRunAgain(@TempDir Path savepoints)
+            throws IOException {
+        String jarId = flink.uploadJar(JobJars.write(jars.resolve("paced-rescale.jar"), PacedCountingJob.class));
+        String first = flink.runJar(jarId, List.of(), 2);
+        flink.awaitCompletedCheckpoints(first, 1, JOB_TIMEOUT);
+
+        String savepoint = flink.stopWithSavepoint(first, savepoints);
+        String second = flink.runJar(jarId, List.of(), 1, savepoint);
+
+        assertThat(flink.jobStatus(first)).isEqualTo(FlinkJobStatus.FINISHED);
+        assertThat(Path.of(URI.create(savepoint)).getParent()).isEqualTo(savepoints);
+        flink.awaitCheckpoints(second, counts -> counts.restored() == 1, "the restore from the savepoint", JOB_TIMEOUT);
+        flink.awaitJobStatus(second, FlinkJobStatus.RUNNING, JOB_TIMEOUT);
     }
 
     @Test
