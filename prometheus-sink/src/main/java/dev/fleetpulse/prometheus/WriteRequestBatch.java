@@ -12,6 +12,12 @@ import java.util.Arrays;
  * oversized series cannot stall the sink (the receiver then answers 413 and the sample is counted as dropped).
  * A series with more samples than fit is split across batches, keeping its samples in order.
  *
+ * <p>Within one batch, a series' timestamps strictly increase: a sample whose timestamp is not newer than the
+ * series' newest one in the batch does not fit, so it starts the next request. Prometheus silently drops such a
+ * sample when it comes in the same request (it answers 204), but rejects it with a 400 when it comes in a later
+ * one; the sink then counts it, as a duplicate, with the other already-written samples. Two readings of one series
+ * in the same millisecond (e.g. two raw events) are therefore visible in the counters instead of vanishing.
+ *
  * <p>Not thread-safe; reusable after {@link #clear()}.
  */
 public final class WriteRequestBatch {
@@ -28,6 +34,7 @@ public final class WriteRequestBatch {
     private int samples;
     private long encodedBytes;
     private long firstEnqueuedMillis;
+    private final NewestTimestamps newest = new NewestTimestamps();
 
     public WriteRequestBatch(int maxSamples, long maxBytes) {
         this.maxSamples = maxSamples;
@@ -39,11 +46,18 @@ public final class WriteRequestBatch {
      * first sample not added ({@code ts.sampleCount()} when all fitted).
      */
     public int add(TimeSeries ts, int start, long nowMillis) {
+        long seriesHash = ts.seriesHash();
+        if (ts.timestamp(start) <= newest.get(seriesHash)) {
+            return start;
+        }
         int labelsSize = RemoteWriteRequestEncoder.labelsSize(ts);
         int end = start;
         int size = labelsSize;
         int n = ts.sampleCount();
         while (end < n && samples + (end - start) < maxSamples) {
+            if (end > start && ts.timestamp(end) <= ts.timestamp(end - 1)) {
+                break;
+            }
             int sampleSize = RemoteWriteRequestEncoder.sampleFieldSize(ts.timestamp(end));
             long total = encodedBytes + RemoteWriteRequestEncoder.lengthDelimitedSize(size + sampleSize);
             boolean first = samples == 0 && end == start;
@@ -55,6 +69,7 @@ public final class WriteRequestBatch {
         }
         if (end > start) {
             append(ts, start, end, size, nowMillis);
+            newest.put(seriesHash, ts.timestamp(end - 1));
         }
         return end;
     }
@@ -171,5 +186,81 @@ public final class WriteRequestBatch {
         samples = 0;
         encodedBytes = 0;
         firstEnqueuedMillis = 0;
+        newest.clear();
+    }
+
+    /**
+     * The newest timestamp of each series in the batch, by series hash: an open-addressing table that grows with the
+     * number of series and is kept across {@link #clear()}, so adding a sample costs one probe and, once warm, no
+     * allocation. A hash collision between two series only cuts a batch early, which is harmless.
+     */
+    static final class NewestTimestamps {
+
+        private static final long EMPTY = 0;
+
+        private long[] keys = new long[64];
+        private long[] values = new long[64];
+        private int size;
+
+        /** The newest timestamp of the series, or {@link Long#MIN_VALUE} when the batch has none of it. */
+        long get(long seriesHash) {
+            long key = seriesHash == EMPTY ? 1 : seriesHash;
+            int mask = keys.length - 1;
+            for (int i = slot(key, mask); ; i = (i + 1) & mask) {
+                if (keys[i] == key) {
+                    return values[i];
+                }
+                if (keys[i] == EMPTY) {
+                    return Long.MIN_VALUE;
+                }
+            }
+        }
+
+        void put(long seriesHash, long timestamp) {
+            if (size * 2 >= keys.length) {
+                grow();
+            }
+            insert(seriesHash == EMPTY ? 1 : seriesHash, timestamp);
+        }
+
+        private void insert(long key, long timestamp) {
+            int mask = keys.length - 1;
+            for (int i = slot(key, mask); ; i = (i + 1) & mask) {
+                if (keys[i] == key) {
+                    values[i] = timestamp;
+                    return;
+                }
+                if (keys[i] == EMPTY) {
+                    keys[i] = key;
+                    values[i] = timestamp;
+                    size++;
+                    return;
+                }
+            }
+        }
+
+        private void grow() {
+            long[] oldKeys = keys;
+            long[] oldValues = values;
+            keys = new long[oldKeys.length * 2];
+            values = new long[oldKeys.length * 2];
+            size = 0;
+            for (int i = 0; i < oldKeys.length; i++) {
+                if (oldKeys[i] != EMPTY) {
+                    insert(oldKeys[i], oldValues[i]);
+                }
+            }
+        }
+
+        void clear() {
+            if (size > 0) {
+                Arrays.fill(keys, EMPTY);
+                size = 0;
+            }
+        }
+
+        private static int slot(long key, int mask) {
+            return (int) (key ^ (key >>> 32)) * 0x9E3779B9 & mask;
+        }
     }
 }

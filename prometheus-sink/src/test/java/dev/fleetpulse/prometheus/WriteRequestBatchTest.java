@@ -20,6 +20,45 @@ class WriteRequestBatchTest {
     }
 
     @Test
+    void shouldStartANewRequestForASampleNotNewerThanItsSeriesNewestInTheBatch() {
+        WriteRequestBatch batch = new WriteRequestBatch(100, 1_000_000);
+        TimeSeries first = TimeSeries.builder("vehicle_ic_rpm").label("vehicle_id", "V1").sample(1500, T0).build();
+        TimeSeries sameMillisecond = TimeSeries.builder("vehicle_ic_rpm").label("vehicle_id", "V1").sample(1700, T0).build();
+        TimeSeries older = TimeSeries.builder("vehicle_ic_rpm").label("vehicle_id", "V1").sample(1400, T0 - 1).build();
+        TimeSeries otherVehicle = TimeSeries.builder("vehicle_ic_rpm").label("vehicle_id", "V2").sample(9, T0).build();
+
+        assertThat(batch.add(first, 0, ENQUEUED)).isEqualTo(1);
+        assertThat(batch.add(sameMillisecond, 0, ENQUEUED)).isZero();
+        assertThat(batch.add(older, 0, ENQUEUED)).isZero();
+        assertThat(batch.add(otherVehicle, 0, ENQUEUED)).isEqualTo(1);
+        assertThat(batch.sampleCount()).isEqualTo(2);
+
+        batch.clear();
+        assertThat(batch.add(sameMillisecond, 0, ENQUEUED)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCutASeriesAtATimestampThatRepeatsWithinIt() {
+        WriteRequestBatch batch = new WriteRequestBatch(100, 1_000_000);
+        TimeSeries repeated = TimeSeries.builder("vehicle_ic_rpm").label("vehicle_id", "V1")
+                .sample(1, T0).sample(2, T0 + 1).sample(3, T0 + 1).sample(4, T0 + 2).build();
+
+        assertThat(batch.add(repeated, 0, ENQUEUED)).isEqualTo(2);
+        assertThat(batch.add(repeated, 2, ENQUEUED)).isEqualTo(2);
+    }
+
+    @Test
+    void shouldKeepTakingNewerSamplesOfASeriesAlreadyInTheBatch() {
+        WriteRequestBatch batch = new WriteRequestBatch(100, 1_000_000);
+        for (int i = 0; i < 50; i++) {
+            TimeSeries next = TimeSeries.builder("vehicle_ic_rpm").label("vehicle_id", "V" + (i % 7))
+                    .sample(i, T0 + i).build();
+            assertThat(batch.add(next, 0, ENQUEUED)).isEqualTo(1);
+        }
+        assertThat(batch.sampleCount()).isEqualTo(50);
+    }
+
+    @Test
     void shouldStopTakingSamplesAtMaxSamples() {
         WriteRequestBatch batch = new WriteRequestBatch(3, 1_000_000);
 
@@ -41,8 +80,8 @@ class WriteRequestBatchTest {
         WriteRequestBatch batch = new WriteRequestBatch(100, perSeries * 2 + perSeries / 2);
 
         assertThat(batch.add(oneSample, 0, ENQUEUED)).isEqualTo(1);
-        assertThat(batch.add(oneSample, 0, ENQUEUED)).isEqualTo(1);
-        assertThat(batch.add(oneSample, 0, ENQUEUED)).isZero();
+        assertThat(batch.add(rpm("V2", 1), 0, ENQUEUED)).isEqualTo(1);
+        assertThat(batch.add(rpm("V3", 1), 0, ENQUEUED)).isZero();
 
         assertThat(batch.encodedBytes()).isEqualTo(perSeries * 2);
     }

@@ -83,6 +83,22 @@ class RawEventWriterITCase {
     }
 
     @Test
+    void shouldKeepTheFirstOfTwoReadingsInTheSameMillisecondAndCountTheSecondAsAlreadyWritten() throws Exception {
+        String topic = KAFKA.newTopic(1);
+        long t = System.currentTimeMillis() - Duration.ofMinutes(5).toMillis();
+        VehicleEvent first = new VehicleEvent(EventType.IC_RPM, "C0000000001", Region.UK, t, 1500);
+        VehicleEvent sameMillisecond = new VehicleEvent(EventType.IC_RPM, "C0000000001", Region.UK, t, 1700);
+        VehicleEvent next = new VehicleEvent(EventType.IC_RPM, "C0000000001", Region.UK, t + 1, 1800);
+        writeInterleaved(topic, List.of(first, sameMillisecond, next), List.of());
+
+        JobExecutionResult result = runToEnd(config(topic, KAFKA.newTopic(1), 0));
+
+        assertThat(samplesOfVehicles("C.*")).isEqualTo(expected(List.of(first, next)));
+        assertThat(FLINK.counter(result.getJobID(), "prometheusSink", "numSamplesAlreadyWritten")).isEqualTo(1);
+        assertThat(FLINK.counter(result.getJobID(), "prometheusSink", "numSamplesDropped")).isZero();
+    }
+
+    @Test
     void shouldTakeAtLeastAsLongAsTheThrottleImpliesAndStillWriteEverything() throws Exception {
         String topic = KAFKA.newTopic(2);
         List<VehicleEvent> events = fleet("D", 10, 100, new Random(13)); // 1000 events
