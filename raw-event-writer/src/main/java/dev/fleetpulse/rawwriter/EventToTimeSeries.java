@@ -13,8 +13,9 @@ import org.apache.flink.metrics.Gauge;
  * with labels {@code vehicle_id} and {@code region}, value = measurement, timestamp = event time. The {@code vehicle_}
  * prefix keeps the raw names apart from the pre-processor's {@code vehicles_in_motion} and {@code warnings}.
  *
- * <p>Also measures what leaves the job: {@code samplesOut}, and {@code eventTimeLagMs}, how far the newest event this
- * subtask wrote is behind the wall clock.
+ * <p>Also measures what passes through the job: {@code vehicleEventsIn} (valid events, named as in the pre-processor
+ * so one dashboard panel and one alert cover both jobs), {@code samplesOut}, and {@code eventTimeLagMs}, how far the
+ * newest event this subtask wrote is behind the wall clock.
  */
 public final class EventToTimeSeries extends RichMapFunction<VehicleEvent, TimeSeries> {
 
@@ -23,6 +24,7 @@ public final class EventToTimeSeries extends RichMapFunction<VehicleEvent, TimeS
     public static final String VEHICLE_ID = "vehicle_id";
     public static final String REGION = "region";
 
+    private transient Counter eventsIn;
     private transient Counter samplesOut;
     private transient volatile long newestEventTime;
 
@@ -38,12 +40,14 @@ public final class EventToTimeSeries extends RichMapFunction<VehicleEvent, TimeS
     @Override
     public void open(OpenContext openContext) {
         newestEventTime = Long.MIN_VALUE;
+        eventsIn = getRuntimeContext().getMetricGroup().counter("vehicleEventsIn");
         samplesOut = getRuntimeContext().getMetricGroup().counter("samplesOut");
         getRuntimeContext().getMetricGroup().gauge("eventTimeLagMs", (Gauge<Long>) this::eventTimeLagMs);
     }
 
     @Override
     public TimeSeries map(VehicleEvent event) {
+        eventsIn.inc();
         samplesOut.inc();
         if (event.timestamp() > newestEventTime) {
             newestEventTime = event.timestamp();

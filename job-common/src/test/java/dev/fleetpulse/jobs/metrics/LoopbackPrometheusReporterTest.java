@@ -1,14 +1,17 @@
 package dev.fleetpulse.jobs.metrics;
 
 import org.apache.flink.metrics.prometheus.LoopbackPrometheusReporter;
+import org.apache.flink.metrics.reporter.MetricReporterFactory;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Properties;
+import java.util.ServiceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,10 +44,17 @@ class LoopbackPrometheusReporterTest {
 
     @Test
     void shouldNameTheTakenPortWhenItCannotListen() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertThatThrownBy(() -> new LoopbackPrometheusReporter(taken.getLocalPort()))
                     .hasMessageContaining("127.0.0.1:" + taken.getLocalPort());
         }
+    }
+
+    @Test
+    void shouldBeFoundByFlinkThroughTheServiceLoader() {
+        assertThat(ServiceLoader.load(MetricReporterFactory.class).stream()
+                .map(ServiceLoader.Provider::type))
+                .contains(LoopbackPrometheusReporterFactory.class);
     }
 
     @Test
