@@ -25,7 +25,8 @@ import java.util.TreeMap;
 /**
  * The one Flink MiniCluster extension of FleetPulse's tests: one cluster per test class, bound to 127.0.0.1, with an
  * in-memory metric reporter so tests can read the jobs' and the sink's counters, including after a job finished.
- * Jobs are submitted through its REST endpoint with generic types disabled, so a Kryo fallback anywhere fails them.
+ * Jobs are submitted through its REST endpoint with generic types disabled, so a Kryo fallback anywhere fails them,
+ * and with object reuse on, as every FleetPulse job runs in production.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -81,10 +82,18 @@ public final class FlinkMiniClusterExtension implements BeforeAllCallback, After
         return environment(new Configuration());
     }
 
+    /** As {@link #environment()}, at the given parallelism (at most {@code slots}). */
+    public StreamExecutionEnvironment environment(int parallelism) throws Exception {
+        StreamExecutionEnvironment env = environment(new Configuration());
+        env.setParallelism(parallelism);
+        return env;
+    }
+
     /** As {@link #environment()}, with job settings such as checkpointing or a restart strategy. */
     public StreamExecutionEnvironment environment(Configuration jobSettings) throws Exception {
         Configuration config = new Configuration(jobSettings);
         config.set(PipelineOptions.GENERIC_TYPES, false);
+        config.set(PipelineOptions.OBJECT_REUSE, true);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(
                 LOOPBACK, cluster.getRestAddress().get().getPort(), config);
         env.setParallelism(slots);

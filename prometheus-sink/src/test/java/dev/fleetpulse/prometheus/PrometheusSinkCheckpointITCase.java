@@ -1,5 +1,6 @@
 package dev.fleetpulse.prometheus;
 
+import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -22,7 +23,7 @@ class PrometheusSinkCheckpointITCase {
     static final LocalPrometheusExtension PROMETHEUS = new LocalPrometheusExtension();
 
     @RegisterExtension
-    static final LoopbackFlinkCluster FLINK = new LoopbackFlinkCluster(2);
+    static final FlinkMiniClusterExtension FLINK = new FlinkMiniClusterExtension(2);
 
     @Test
     void shouldWriteEverySampleAfterRestoreAndCountReplaysAsAlreadyWritten() throws Exception {
@@ -45,8 +46,8 @@ class PrometheusSinkCheckpointITCase {
 
         assertThat(SampleWorkload.stored(PROMETHEUS.queryClient().rawSamples(workload.selector(),
                 Duration.ofMinutes(30)))).isEqualTo(workload.expected());
-        assertThat(FLINK.sinkCounter(job, "numSamplesAlreadyWritten")).isPositive();
-        assertThat(FLINK.sinkCounter(job, "numSamplesDropped")).isZero();
+        assertThat(FLINK.counter(job, "prometheusSink", "numSamplesAlreadyWritten")).isPositive();
+        assertThat(FLINK.counter(job, "prometheusSink", "numSamplesDropped")).isZero();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.fleetpulse.prometheus;
 
+import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.localstack.fault.Fault;
 import dev.fleetpulse.localstack.fault.FaultInjectingProxy;
@@ -27,7 +28,7 @@ class PrometheusSinkFaultITCase {
     static final LocalPrometheusExtension PROMETHEUS = new LocalPrometheusExtension();
 
     @RegisterExtension
-    static final LoopbackFlinkCluster FLINK = new LoopbackFlinkCluster(2);
+    static final FlinkMiniClusterExtension FLINK = new FlinkMiniClusterExtension(2);
 
     @Test
     void shouldWriteEverySampleExactlyOnceThrough429s5xxResetsAndSlowAnswers() throws Exception {
@@ -57,8 +58,8 @@ class PrometheusSinkFaultITCase {
 
             assertThat(SampleWorkload.stored(PROMETHEUS.queryClient().rawSamples(workload.selector(), LOOKBACK)))
                     .isEqualTo(workload.expected());
-            assertThat(FLINK.sinkCounter(job, "numSamplesDropped")).isZero();
-            assertThat(FLINK.sinkCounter(job, "numWriteRequestsRetries")).isPositive();
+            assertThat(FLINK.counter(job, "prometheusSink", "numSamplesDropped")).isZero();
+            assertThat(FLINK.counter(job, "prometheusSink", "numWriteRequestsRetries")).isPositive();
             List<RecordedRequest> requests = proxy.requests();
             Map<Integer, Long> statuses = requests.stream()
                     .collect(Collectors.groupingBy(RecordedRequest::status, Collectors.counting()));
@@ -83,8 +84,8 @@ class PrometheusSinkFaultITCase {
             assertThat(requests).extracting(RecordedRequest::status).containsExactly(429, 204);
             assertThat(Duration.between(requests.get(0).receivedAt(), requests.get(1).receivedAt()))
                     .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
-            assertThat(FLINK.sinkCounter(job, "numWriteRequestsRetries")).isEqualTo(1);
-            assertThat(FLINK.sinkCounter(job, "numSamplesOut")).isEqualTo(10);
+            assertThat(FLINK.counter(job, "prometheusSink", "numWriteRequestsRetries")).isEqualTo(1);
+            assertThat(FLINK.counter(job, "prometheusSink", "numSamplesOut")).isEqualTo(10);
         }
     }
 

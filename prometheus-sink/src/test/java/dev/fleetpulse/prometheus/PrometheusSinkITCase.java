@@ -1,5 +1,6 @@
 package dev.fleetpulse.prometheus;
 
+import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.localstack.fault.Fault;
 import dev.fleetpulse.localstack.fault.FaultInjectingProxy;
@@ -31,7 +32,7 @@ class PrometheusSinkITCase {
     static final LocalPrometheusExtension PROMETHEUS = new LocalPrometheusExtension();
 
     @RegisterExtension
-    static final LoopbackFlinkCluster FLINK = new LoopbackFlinkCluster(2);
+    static final FlinkMiniClusterExtension FLINK = new FlinkMiniClusterExtension(2);
 
     @Test
     void shouldStoreEverySampleOfManySeriesExactlyAndInOrderWithSeveralLanes() throws Exception {
@@ -43,10 +44,10 @@ class PrometheusSinkITCase {
             JobID job = run(workload, sink, 0);
 
             assertThat(stored(workload)).isEqualTo(workload.expected());
-            assertThat(FLINK.sinkCounter(job, "numSamplesOut")).isEqualTo(workload.totalSamples());
-            assertThat(FLINK.sinkCounter(job, "numSamplesDropped")).isZero();
-            assertThat(FLINK.sinkCounter(job, "numSamplesAlreadyWritten")).isZero();
-            assertThat(FLINK.sinkCounter(job, "numWriteRequestsOut")).isGreaterThanOrEqualTo(6000 / 50);
+            assertThat(FLINK.counter(job, "prometheusSink", "numSamplesOut")).isEqualTo(workload.totalSamples());
+            assertThat(FLINK.counter(job, "prometheusSink", "numSamplesDropped")).isZero();
+            assertThat(FLINK.counter(job, "prometheusSink", "numSamplesAlreadyWritten")).isZero();
+            assertThat(FLINK.counter(job, "prometheusSink", "numWriteRequestsOut")).isGreaterThanOrEqualTo(6000 / 50);
             List<RecordedRequest> requests = proxy.requests();
             assertThat(requests).allSatisfy(request -> {
                 assertThat(request.method()).isEqualTo("POST");
@@ -97,10 +98,10 @@ class PrometheusSinkITCase {
         assertThat(stored).containsOnlyKeys("replayed", "fresh");
         assertThat(stored.get("replayed")).isEqualTo(replayedTail);
         assertThat(stored.get("fresh")).isEqualTo(fresh);
-        assertThat(FLINK.sinkCounter(job, "numSamplesAlreadyWritten")).isEqualTo(10);
-        assertThat(FLINK.sinkCounter(job, "numSamplesNonRetryableDropped")).isEqualTo(1);
-        assertThat(FLINK.sinkCounter(job, "numSamplesDropped")).isEqualTo(1);
-        assertThat(FLINK.sinkCounter(job, "numSamplesOut")).isEqualTo(30);
+        assertThat(FLINK.counter(job, "prometheusSink", "numSamplesAlreadyWritten")).isEqualTo(10);
+        assertThat(FLINK.counter(job, "prometheusSink", "numSamplesNonRetryableDropped")).isEqualTo(1);
+        assertThat(FLINK.counter(job, "prometheusSink", "numSamplesDropped")).isEqualTo(1);
+        assertThat(FLINK.counter(job, "prometheusSink", "numSamplesOut")).isEqualTo(30);
     }
 
     @Test
@@ -137,16 +138,16 @@ class PrometheusSinkITCase {
             JobID job = run(workload, sink, 0);
 
             long storedSamples = stored(workload).values().stream().mapToLong(List::size).sum();
-            long dropped = FLINK.sinkCounter(job, "numSamplesRetryLimitDropped");
+            long dropped = FLINK.counter(job, "prometheusSink", "numSamplesRetryLimitDropped");
             assertThat(dropped).isPositive();
             assertThat(storedSamples).isPositive().isEqualTo(workload.totalSamples() - dropped);
-            assertThat(FLINK.sinkCounter(job, "numSamplesDropped")).isEqualTo(dropped);
-            assertThat(FLINK.sinkCounter(job, "numSamplesOut")).isEqualTo(storedSamples);
+            assertThat(FLINK.counter(job, "prometheusSink", "numSamplesDropped")).isEqualTo(dropped);
+            assertThat(FLINK.counter(job, "prometheusSink", "numSamplesOut")).isEqualTo(storedSamples);
             // Six failed attempts: a dropped request used two of them and one retry, a request whose retry
             // passed used one and one retry; so retries + dropped requests = 6 however the two subtasks shared them.
-            long failedRequests = FLINK.sinkCounter(job, "numWriteRequestsPermanentlyFailed");
+            long failedRequests = FLINK.counter(job, "prometheusSink", "numWriteRequestsPermanentlyFailed");
             assertThat(failedRequests).isPositive();
-            assertThat(FLINK.sinkCounter(job, "numWriteRequestsRetries") + failedRequests).isEqualTo(6);
+            assertThat(FLINK.counter(job, "prometheusSink", "numWriteRequestsRetries") + failedRequests).isEqualTo(6);
         }
     }
 

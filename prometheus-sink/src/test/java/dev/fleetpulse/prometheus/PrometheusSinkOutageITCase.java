@@ -1,5 +1,6 @@
 package dev.fleetpulse.prometheus;
 
+import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -18,7 +19,7 @@ class PrometheusSinkOutageITCase {
     static final LocalPrometheusExtension PROMETHEUS = new LocalPrometheusExtension();
 
     @RegisterExtension
-    static final LoopbackFlinkCluster FLINK = new LoopbackFlinkCluster(2);
+    static final FlinkMiniClusterExtension FLINK = new FlinkMiniClusterExtension(2);
 
     @Test
     void shouldLoseNothingWhenPrometheusIsDownForTwentySecondsMidStream() throws Exception {
@@ -41,8 +42,8 @@ class PrometheusSinkOutageITCase {
 
         assertThat(SampleWorkload.stored(PROMETHEUS.queryClient().rawSamples(workload.selector(),
                 Duration.ofMinutes(30)))).isEqualTo(workload.expected());
-        assertThat(FLINK.sinkCounter(job.getJobID(), "numSamplesOut")).isEqualTo(workload.totalSamples());
-        assertThat(FLINK.sinkCounter(job.getJobID(), "numSamplesDropped")).isZero();
-        assertThat(FLINK.sinkCounter(job.getJobID(), "numWriteRequestsRetries")).isPositive();
+        assertThat(FLINK.counter(job.getJobID(), "prometheusSink", "numSamplesOut")).isEqualTo(workload.totalSamples());
+        assertThat(FLINK.counter(job.getJobID(), "prometheusSink", "numSamplesDropped")).isZero();
+        assertThat(FLINK.counter(job.getJobID(), "prometheusSink", "numWriteRequestsRetries")).isPositive();
     }
 }

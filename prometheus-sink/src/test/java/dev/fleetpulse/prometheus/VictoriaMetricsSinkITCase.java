@@ -1,5 +1,6 @@
 package dev.fleetpulse.prometheus;
 
+import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.LocalVictoriaMetricsExtension;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -17,7 +18,7 @@ class VictoriaMetricsSinkITCase {
     static final LocalVictoriaMetricsExtension VICTORIA_METRICS = new LocalVictoriaMetricsExtension();
 
     @RegisterExtension
-    static final LoopbackFlinkCluster FLINK = new LoopbackFlinkCluster(2);
+    static final FlinkMiniClusterExtension FLINK = new FlinkMiniClusterExtension(2);
 
     @Test
     void shouldStoreEverySampleOfManySeriesExactlyInVictoriaMetrics() throws Exception {
@@ -33,6 +34,6 @@ class VictoriaMetricsSinkITCase {
 
         assertThat(SampleWorkload.stored(VICTORIA_METRICS.queryClient().rawSamples(workload.selector(),
                 Duration.ofMinutes(30)))).isEqualTo(workload.expected());
-        assertThat(FLINK.sinkCounter(job, "numSamplesOut")).isEqualTo(workload.totalSamples());
+        assertThat(FLINK.counter(job, "prometheusSink", "numSamplesOut")).isEqualTo(workload.totalSamples());
     }
 }

@@ -20,13 +20,14 @@ import dev.fleetpulse.events.Region;
 import dev.fleetpulse.events.VehicleEvent;
 import dev.fleetpulse.events.VehicleEventJson;
 import dev.fleetpulse.events.config.ApplicationProperties;
+import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.KafkaRecord;
 import dev.fleetpulse.localstack.LocalKafkaExtension;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +42,7 @@ class VehicleEventGeneratorITCase {
     static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
 
     @RegisterExtension
-    static final LoopbackFlinkCluster FLINK = new LoopbackFlinkCluster(4);
+    static final FlinkMiniClusterExtension FLINK = new FlinkMiniClusterExtension(4);
 
     @Test
     void shouldWriteExactlyMaxEventsAsValidKeyedJsonOnePartitionPerVehicleWhenBounded() throws Exception {
@@ -51,7 +52,7 @@ class VehicleEventGeneratorITCase {
         GeneratorConfig config = config(topic, Map.of("events.per.sec", "unlimited", "max.events", "" + maxEvents,
                 "vehicles", "" + vehicles, "prob.warning.change", "0.05"), Map.of());
 
-        run(FLINK.env(2), config);
+        run(FLINK.environment(2), config);
         List<KafkaRecord> records = KAFKA.readAll(topic, maxEvents, READ_TIMEOUT);
 
         assertThat(records).hasSize(maxEvents);
@@ -103,7 +104,7 @@ class VehicleEventGeneratorITCase {
         GeneratorConfig config = config(topic, Map.of("events.per.sec", "unlimited", "max.events", "" + maxEvents,
                 "vehicles", "100"), Map.of("delivery.guarantee", "exactly-once",
                 "transactional.id.prefix", "gen-" + UUID.randomUUID()));
-        StreamExecutionEnvironment env = FLINK.env(2);
+        StreamExecutionEnvironment env = FLINK.environment(2);
         env.enableCheckpointing(200);
 
         run(env, config);
@@ -120,7 +121,7 @@ class VehicleEventGeneratorITCase {
         GeneratorConfig config = config(topic, Map.of("events.per.sec", "4000", "vehicles", "50",
                 "prob.motion.state.change", "0.05", "prob.warning.change", "0.05"), Map.of());
 
-        StreamExecutionEnvironment first = FLINK.env(2);
+        StreamExecutionEnvironment first = FLINK.environment(2);
         VehicleEventGeneratorJob.buildPipeline(first, VehicleEventGeneratorJob.createSink(config), config);
         JobClient firstJob = first.executeAsync("generator-before-restart");
         KAFKA.readAll(topic, 3_000, READ_TIMEOUT);
@@ -129,11 +130,14 @@ class VehicleEventGeneratorITCase {
         Map<String, List<VehicleEvent>> firstRun = byVehicle(KAFKA.readAll(topic, 3_000, READ_TIMEOUT));
         int beforeRestart = firstRun.values().stream().mapToInt(List::size).sum();
 
-        StreamExecutionEnvironment second = FLINK.env(3);
+        // The restore path goes in the environment's configuration: an environment that submits through REST
+        // applies its own restore settings to the job, whatever the stream graph says.
+        Configuration restore = new Configuration();
+        restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        StreamExecutionEnvironment second = FLINK.environment(restore);
+        second.setParallelism(3);
         VehicleEventGeneratorJob.buildPipeline(second, VehicleEventGeneratorJob.createSink(config), config);
-        StreamGraph restored = second.getStreamGraph();
-        restored.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
-        JobClient secondJob = second.executeAsync(restored);
+        JobClient secondJob = second.executeAsync("generator-after-restart");
         KAFKA.readAll(topic, beforeRestart + 3_000, READ_TIMEOUT);
         secondJob.cancel().get();
         List<KafkaRecord> records = KAFKA.readAll(topic, beforeRestart + 3_000, READ_TIMEOUT);
