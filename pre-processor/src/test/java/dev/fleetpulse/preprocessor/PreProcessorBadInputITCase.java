@@ -9,6 +9,8 @@ import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.KafkaRecord;
 import dev.fleetpulse.localstack.LocalKafkaExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
+import dev.fleetpulse.preprocessor.testkit.ExpectedAggregates;
+import dev.fleetpulse.preprocessor.testkit.WrittenAggregates;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -82,7 +84,7 @@ class PreProcessorBadInputITCase {
                 KAFKA.bootstrapServers(), topic, dlqTopic, PROMETHEUS.remoteWriteUrl()));
 
         long end = good.stream().mapToLong(VehicleEvent::timestamp).max().orElseThrow() + WINDOW;
-        PipelineRun.assertSameSamples(PipelineRun.samplesIn(PROMETHEUS.queryClient(), start, end),
+        WrittenAggregates.assertSameSamples(WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), start, end),
                 ExpectedAggregates.of(good, WINDOW), "good events among bad records");
         List<KafkaRecord> deadLetters = KAFKA.readAll(dlqTopic, bad.size(), Duration.ofSeconds(30));
         assertThat(deadLetters).hasSize(bad.size());

@@ -7,6 +7,8 @@ import dev.fleetpulse.events.VehicleEventJson;
 import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.LocalKafkaExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
+import dev.fleetpulse.preprocessor.testkit.ExpectedAggregates;
+import dev.fleetpulse.preprocessor.testkit.WrittenAggregates;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -74,9 +76,9 @@ class PreProcessorOracleITCase {
 
         long from = events.stream().mapToLong(VehicleEvent::timestamp).min().orElseThrow();
         long to = events.stream().mapToLong(VehicleEvent::timestamp).max().orElseThrow() + WINDOW;
-        Map<ExpectedAggregates.Sample, Double> written = PipelineRun.samplesIn(PROMETHEUS.queryClient(), from, to);
+        Map<ExpectedAggregates.Sample, Double> written = WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), from, to);
         assertThat(expected).hasSizeGreaterThan(30_000);
-        PipelineRun.assertSameSamples(written, expected, "parallelism " + parallelism);
+        WrittenAggregates.assertSameSamples(written, expected, "parallelism " + parallelism);
         assertThat(KAFKA.kafka().readAll(dlqTopic, 0, Duration.ofSeconds(2))).as("no late or invalid events").isEmpty();
         return written;
     }

@@ -1,4 +1,4 @@
-package dev.fleetpulse.preprocessor;
+package dev.fleetpulse.preprocessor.testkit;
 
 import dev.fleetpulse.events.EventType;
 import dev.fleetpulse.events.VehicleEvent;
@@ -10,12 +10,13 @@ import java.util.TreeMap;
 
 /**
  * The oracle: DESIGN section 5 computed directly from a complete list of events, the simple way (every event of a
- * window in memory), sharing no code with the job's operators.
+ * window in memory), sharing no code with the job's operators. Shared through the pre-processor's test jar with the
+ * reliability scenarios, which compare the same aggregates after failures, rescaling and outages.
  */
-final class ExpectedAggregates {
+public final class ExpectedAggregates {
 
     /** One expected sample: {@code metric{model, region} value @ timestamp}. */
-    record Sample(String metric, String model, String region, long timestamp) implements Comparable<Sample> {
+    public record Sample(String metric, String model, String region, long timestamp) implements Comparable<Sample> {
         @Override
         public int compareTo(Sample o) {
             return toString().compareTo(o.toString());
@@ -25,7 +26,7 @@ final class ExpectedAggregates {
     private ExpectedAggregates() {
     }
 
-    static Map<Sample, Double> of(Iterable<VehicleEvent> events, long windowMillis) {
+    public static Map<Sample, Double> of(Iterable<VehicleEvent> events, long windowMillis) {
         // (model, region, window end) -> vehicle -> [moved 0/1, latest warning time, latest warning count]
         Map<Sample, Map<String, long[]>> groups = new HashMap<>();
         for (VehicleEvent e : events) {
