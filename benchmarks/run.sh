@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Runs a FleetPulse benchmark from source. Builds what it needs first (tests skipped).
+# Runs a FleetPulse benchmark from source. Compiles what it needs first (no tests, no jars).
 #   benchmarks/run.sh jmh [JMH options, e.g. JsonCodecBenchmark -f 1]     JMH micro-benchmarks
 #   benchmarks/run.sh <HarnessClass> [args]                               an end-to-end harness in dev.fleetpulse.benchmarks
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { sed -n '2,4p' "$0"; exit 2; }
 
-# One invocation, so the class path names the freshly packaged jars of the project's own modules.
-./mvnw -q -B -pl benchmarks -am package dependency:build-classpath -DskipTests \
+# One invocation, so the class path names the freshly compiled classes of the project's own modules (compile,
+# not package: the jobs' shaded jars would put every dependency on the class path twice).
+./mvnw -q -B -o -pl benchmarks -am compile dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 

@@ -1,0 +1,280 @@
+package dev.fleetpulse.benchmarks;
+
+import dev.fleetpulse.events.Region;
+import dev.fleetpulse.jobs.JobEnvironment;
+import dev.fleetpulse.localstack.LocalPrometheus;
+import dev.fleetpulse.localstack.fault.Fault;
+import dev.fleetpulse.localstack.fault.FaultInjectingProxy;
+import dev.fleetpulse.localstack.fault.FaultPlan;
+import dev.fleetpulse.prometheus.PrometheusSink;
+import dev.fleetpulse.prometheus.RemoteWriteHttpClient;
+import dev.fleetpulse.prometheus.RemoteWriteRequestEncoder;
+import dev.fleetpulse.prometheus.TimeSeries;
+import dev.fleetpulse.prometheus.TimeSeriesKeySelector;
+import dev.fleetpulse.prometheus.TimeSeriesTypeInfoFactory;
+import dev.fleetpulse.prometheus.WriteRequestBatch;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Samples/s of {@link PrometheusSink} into a local Prometheus, against the receiver's own limit.
+ *
+ * <ul>
+ *   <li><b>bare client</b>: {@link RemoteWriteHttpClient#send} of requests encoded before the clock starts, from
+ *       {@code lanes} threads (series split between them, one request in flight each, so no sample is out of order):
+ *       what Prometheus on this machine can take, with no Flink and no batching work.</li>
+ *   <li><b>sink</b>: a Flink job (local MiniCluster in a child JVM) whose bounded datagen source (parallelism 1, so
+ *       each series' samples leave in timestamp order) builds the raw writer's shape of {@link TimeSeries} (one sample
+ *       each, {@code vehicle_ic_rpm{region, vehicle_id}}), keyed by series into the sink with its defaults, at each
+ *       parallelism. Rate = samples / the job's net runtime.</li>
+ *   <li><b>20 ms</b>: the sink at parallelism 1 through local-stack's fault proxy delaying every request by 20 ms,
+ *       with 1 and with 4 requests in flight.</li>
+ * </ul>
+ * Each run gets a fresh Prometheus, so each creates the same series from scratch.
+ *
+ * <p>Run: {@code benchmarks/run.sh SinkThroughput [--samples 5M] [--series 250000] [--parallelism 1,2]
+ * [--lanes 4,8] [--delayed-samples 500k] [--xmx 1g] [--max-load 2.5]}
+ */
+public final class SinkThroughput {
+
+    static final String METRIC = "vehicle_ic_rpm";
+    private static final int BATCH_SAMPLES = PrometheusSink.Builder.DEFAULT_MAX_BATCH_SAMPLES;
+    private static final Duration ADDED_LATENCY = Duration.ofMillis(20);
+
+    private SinkThroughput() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals(ChildJvm.CHILD_FLAG)) {
+            runJob(args[1], Long.parseLong(args[2]), Integer.parseInt(args[3]), Long.parseLong(args[4]),
+                    Integer.parseInt(args[5]), Integer.parseInt(args[6]));
+            return;
+        }
+        HarnessArgs options = HarnessArgs.parse(args, "samples", "series", "parallelism", "lanes",
+                "delayed-samples", "xmx", "max-load");
+        long samples = options.count("samples", 5_000_000);
+        int seriesCount = (int) options.count("series", 250_000);
+        long delayedSamples = options.count("delayed-samples", 500_000);
+        String xmx = options.text("xmx", "1g");
+        double maxLoad = options.decimal("max-load", 2.5);
+        Duration maxWait = Duration.ofSeconds(60);
+        Report.start("SinkThroughput", args);
+
+        Report report = new Report("SinkThroughput", "run", "parallelism", "in flight", "samples", "series",
+                "seconds", "samples/s", "ratio", "samples stored", "load before", "load after");
+        // Recent enough for a fresh Prometheus head, with room for one second per round of samples after it.
+        long t0 = System.currentTimeMillis() - Duration.ofMinutes(30).toMillis();
+
+        long bareBest = 0;
+        for (int lanes : options.ints("lanes", List.of(4, 8))) {
+            List<List<byte[]>> requests = encode(samples, seriesCount, t0, lanes);
+            try (LocalPrometheus prometheus = LocalPrometheus.builder().start()) {
+                double loadBefore = Machine.awaitQuiet(maxLoad, maxWait);
+                long nanos = sendAll(URI.create(prometheus.remoteWriteUrl()), requests);
+                double loadAfter = Machine.oneMinuteLoad();
+                long rate = samples * 1_000_000_000L / nanos;
+                bareBest = Math.max(bareBest, rate);
+                report.row("bare client", "-", lanes, samples, seriesCount, nanos / 1e9, rate, "-",
+                        StoredSamples.samples(prometheus, METRIC), loadBefore, loadAfter);
+            }
+        }
+
+        for (int parallelism : options.ints("parallelism", List.of(1, 2))) {
+            try (LocalPrometheus prometheus = LocalPrometheus.builder().start()) {
+                long rate = runSink(report, prometheus, prometheus.remoteWriteUrl(), samples, seriesCount, t0,
+                        parallelism, PrometheusSink.Builder.DEFAULT_MAX_IN_FLIGHT_REQUESTS, xmx, maxLoad, maxWait,
+                        "sink", bareBest);
+                report.note(String.format("sink at parallelism %d: %.0f%% of the best bare client", parallelism,
+                        100.0 * rate / bareBest));
+            }
+        }
+
+        long oneLane = 0;
+        for (int inFlight : List.of(1, 4)) {
+            try (LocalPrometheus prometheus = LocalPrometheus.builder().start();
+                 FaultInjectingProxy proxy = FaultInjectingProxy.start(URI.create(prometheus.baseUrl()))) {
+                proxy.plan(FaultPlan.cycle(Fault.delay(ADDED_LATENCY)));
+                long rate = runSink(report, prometheus, proxy.proxiedUrl(prometheus.remoteWriteUrl()), delayedSamples,
+                        seriesCount, t0, 1, inFlight, xmx, maxLoad, maxWait, "sink, +20 ms per request",
+                        oneLane);
+                if (inFlight == 1) {
+                    oneLane = rate;
+                } else {
+                    report.note(String.format("with 20 ms added per request: %d in flight give %.2fx the samples/s "
+                            + "of 1", inFlight, (double) rate / oneLane));
+                }
+            }
+        }
+        report.note("ratio: sink rows against the best bare client; +20 ms rows against 1 in flight");
+        report.note("job JVM: " + List.of("-Xmx" + xmx, "-XX:+UseParallelGC") + "; checkpoints every "
+                + JobEnvironment.DEFAULT_CHECKPOINT_INTERVAL.toSeconds() + " s; sink defaults: " + BATCH_SAMPLES
+                + " samples per request, " + PrometheusSink.Builder.DEFAULT_MAX_IN_FLIGHT_REQUESTS
+                + " in flight per subtask; bare client: the same " + BATCH_SAMPLES + "-sample requests");
+        report.print();
+    }
+
+    private static long runSink(Report report, LocalPrometheus prometheus, String url, long samples, int seriesCount,
+                                long t0, int parallelism, int inFlight, String xmx, double maxLoad, Duration maxWait,
+                                String label, long baseline) throws InterruptedException {
+        double loadBefore = Machine.awaitQuiet(maxLoad, maxWait);
+        ChildJvm.Result job = ChildJvm.run(SinkThroughput.class, List.of("-Xmx" + xmx, "-XX:+UseParallelGC"),
+                List.of(url, Long.toString(samples), Integer.toString(seriesCount), Long.toString(t0),
+                        Integer.toString(parallelism), Integer.toString(inFlight)));
+        double loadAfter = Machine.oneMinuteLoad();
+        long millis = job.longValue("netRuntimeMs");
+        long rate = samples * 1000 / millis;
+        report.row(label, parallelism, inFlight, samples, seriesCount, millis / 1000.0, rate,
+                baseline == 0 ? "-" : String.format("%.2f", (double) rate / baseline),
+                StoredSamples.samples(prometheus, METRIC), loadBefore, loadAfter);
+        return rate;
+    }
+
+    /** Sample {@code k} of the run: series {@code k % seriesCount}, one second after that series' previous one. */
+    static TimeSeries sample(long k, int seriesCount, long t0, String[] vehicleIds, String[] regions) {
+        int series = (int) (k % seriesCount);
+        long round = k / seriesCount;
+        return TimeSeries.builder(METRIC)
+                .label("region", regions[series])
+                .label("vehicle_id", vehicleIds[series])
+                .sample(800 + k % 5000, t0 + round * 1000)
+                .build();
+    }
+
+    static String[] vehicleIds(int seriesCount) {
+        String[] ids = new String[seriesCount];
+        for (int i = 0; i < seriesCount; i++) {
+            ids[i] = String.format("V%010d", i);
+        }
+        return ids;
+    }
+
+    static String[] regions(int seriesCount) {
+        String[] regions = new String[seriesCount];
+        for (int i = 0; i < seriesCount; i++) {
+            regions[i] = Region.weighted((i * 0.618033988749895) % 1.0).label();
+        }
+        return regions;
+    }
+
+    /** Encodes the run's samples into full requests, per lane (series {@code s} goes to lane {@code s % lanes}). */
+    private static List<List<byte[]>> encode(long samples, int seriesCount, long t0, int lanes) {
+        String[] ids = vehicleIds(seriesCount);
+        String[] regions = regions(seriesCount);
+        List<List<byte[]>> requests = new ArrayList<>();
+        List<WriteRequestBatch> batches = new ArrayList<>();
+        for (int lane = 0; lane < lanes; lane++) {
+            requests.add(new ArrayList<>());
+            batches.add(new WriteRequestBatch(BATCH_SAMPLES, PrometheusSink.Builder.DEFAULT_MAX_BATCH_BYTES));
+        }
+        RemoteWriteRequestEncoder encoder = new RemoteWriteRequestEncoder();
+        for (long k = 0; k < samples; k++) {
+            int lane = (int) (k % seriesCount % lanes);
+            WriteRequestBatch batch = batches.get(lane);
+            batch.add(sample(k, seriesCount, t0, ids, regions), 0, 0);
+            if (batch.isFull()) {
+                requests.get(lane).add(encodeAndClear(encoder, batch));
+            }
+        }
+        for (int lane = 0; lane < lanes; lane++) {
+            if (!batches.get(lane).isEmpty()) {
+                requests.get(lane).add(encodeAndClear(encoder, batches.get(lane)));
+            }
+        }
+        return requests;
+    }
+
+    private static byte[] encodeAndClear(RemoteWriteRequestEncoder encoder, WriteRequestBatch batch) {
+        int length = encoder.encode(batch);
+        batch.clear();
+        return Arrays.copyOf(encoder.body(), length);
+    }
+
+    /** Sends every lane's requests in order, one in flight per lane; returns the wall time in nanoseconds. */
+    private static long sendAll(URI endpoint, List<List<byte[]>> requests) throws Exception {
+        ExecutorService lanes = Executors.newFixedThreadPool(requests.size());
+        ExecutorService http = Executors.newCachedThreadPool();
+        try {
+            RemoteWriteHttpClient client = new RemoteWriteHttpClient(endpoint, Duration.ofSeconds(10),
+                    Duration.ofSeconds(30), "FleetPulse-benchmark", null, http);
+            long start = System.nanoTime();
+            List<Future<?>> done = new ArrayList<>();
+            for (List<byte[]> lane : requests) {
+                done.add(lanes.submit(() -> {
+                    for (byte[] body : lane) {
+                        RemoteWriteHttpClient.WriteResponse response = client.send(body, body.length).join();
+                        if (response.status() / 100 != 2) {
+                            throw new IllegalStateException("Prometheus answered " + response.status() + ": "
+                                    + response.body());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> lane : done) {
+                lane.get();
+            }
+            return System.nanoTime() - start;
+        } finally {
+            lanes.shutdownNow();
+            http.shutdownNow();
+        }
+    }
+
+    private static void runJob(String url, long samples, int seriesCount, long t0, int parallelism, int inFlight)
+            throws Exception {
+        StreamExecutionEnvironment env = JobEnvironment.createLocal(new JobEnvironment.LocalOptions(0,
+                JobEnvironment.DEFAULT_CHECKPOINT_INTERVAL, parallelism, 0));
+        PrometheusSink sink = PrometheusSink.builder().endpointUrl(url).maxInFlightRequests(inFlight).build();
+        env.fromSource(new DataGeneratorSource<>(new SampleGenerator(seriesCount, t0), samples,
+                        TimeSeriesTypeInfoFactory.TYPE_INFO), WatermarkStrategy.noWatermarks(), "Samples")
+                .uid("samples")
+                .setParallelism(1)
+                .keyBy(new TimeSeriesKeySelector())
+                .sinkTo(sink)
+                .uid("prometheus-sink")
+                .name("Prometheus remote-write");
+        JobExecutionResult result = env.execute("sink benchmark");
+        ChildJvm.report(Map.of("netRuntimeMs", result.getNetRuntime()));
+    }
+
+    /** Builds sample {@code k} of the run, as {@link #sample} does for the bare client. */
+    private static final class SampleGenerator implements GeneratorFunction<Long, TimeSeries> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final int seriesCount;
+        private final long t0;
+        private transient String[] vehicleIds;
+        private transient String[] regions;
+
+        SampleGenerator(int seriesCount, long t0) {
+            this.seriesCount = seriesCount;
+            this.t0 = t0;
+        }
+
+        @Override
+        public void open(SourceReaderContext readerContext) {
+            vehicleIds = vehicleIds(seriesCount);
+            regions = regions(seriesCount);
+        }
+
+        @Override
+        public TimeSeries map(Long k) {
+            return sample(k, seriesCount, t0, vehicleIds, regions);
+        }
+    }
+}

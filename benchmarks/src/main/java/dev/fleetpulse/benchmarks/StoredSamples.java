@@ -1,0 +1,32 @@
+package dev.fleetpulse.benchmarks;
+
+import dev.fleetpulse.localstack.LocalPrometheus;
+
+/** What a harness's Prometheus holds after a run, to check a run wrote what it should and to size it. */
+final class StoredSamples {
+
+    private StoredSamples() {
+    }
+
+    /** Samples of the given metrics stored in the last hour (one query per metric: names must stay apart). */
+    static long samples(LocalPrometheus prometheus, String... metrics) {
+        long total = 0;
+        for (String metric : metrics) {
+            total += sum(prometheus, "sum(count_over_time(" + metric + "[1h]))");
+        }
+        return total;
+    }
+
+    /** Series of the given metrics with a sample in the last hour. */
+    static long series(LocalPrometheus prometheus, String... metrics) {
+        long total = 0;
+        for (String metric : metrics) {
+            total += sum(prometheus, "count(last_over_time(" + metric + "[1h]))");
+        }
+        return total;
+    }
+
+    private static long sum(LocalPrometheus prometheus, String promql) {
+        return prometheus.queryClient().query(promql).stream().mapToLong(s -> (long) s.value()).sum();
+    }
+}
