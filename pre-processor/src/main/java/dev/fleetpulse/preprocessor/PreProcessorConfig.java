@@ -44,7 +44,16 @@ public record PreProcessorConfig(KafkaSourceConfig source, TumblingWindows windo
      * @throws dev.fleetpulse.events.config.InvalidConfigurationException listing every problem
      */
     public static PreProcessorConfig from(ApplicationProperties properties) {
-        ConfigReader reader = new ConfigReader(JOB_NAME, properties);
+        return read(new ConfigReader(JOB_NAME, properties));
+    }
+
+    /**
+     * Reads and validates every group the job uses from {@code reader}, which afterwards lists every key the job
+     * understands ({@link ConfigReader#keysRead()}): the documentation test holds docs/configuration.md to it.
+     *
+     * @throws dev.fleetpulse.events.config.InvalidConfigurationException listing every problem
+     */
+    public static PreProcessorConfig read(ConfigReader reader) {
         KafkaSourceConfig source = KafkaSourceConfig.read(reader, DEFAULT_GROUP_ID);
 
         ConfigReader.Group aggregation = reader.group(AGGREGATION);

@@ -29,7 +29,16 @@ public record RawEventWriterConfig(KafkaSourceConfig source, long maxEventsPerSe
      * @throws dev.fleetpulse.events.config.InvalidConfigurationException listing every problem
      */
     public static RawEventWriterConfig from(ApplicationProperties properties) {
-        ConfigReader reader = new ConfigReader(JOB_NAME, properties);
+        return read(new ConfigReader(JOB_NAME, properties));
+    }
+
+    /**
+     * Reads and validates every group the job uses from {@code reader}, which afterwards lists every key the job
+     * understands ({@link ConfigReader#keysRead()}): the documentation test holds docs/configuration.md to it.
+     *
+     * @throws dev.fleetpulse.events.config.InvalidConfigurationException listing every problem
+     */
+    public static RawEventWriterConfig read(ConfigReader reader) {
         KafkaSourceConfig source = KafkaSourceConfig.read(reader, DEFAULT_GROUP_ID);
         long maxEventsPerSec = reader.group(RAW_WRITER).longIn(MAX_EVENTS_PER_SEC, 0, 0, 100_000_000);
         PrometheusSinkConfig prometheus = PrometheusSinkConfig.read(reader);

@@ -79,7 +79,16 @@ public record GeneratorConfig(double eventsPerSecond, long maxEvents, int vehicl
      * @throws dev.fleetpulse.events.config.InvalidConfigurationException listing every problem
      */
     public static GeneratorConfig from(ApplicationProperties properties) {
-        ConfigReader reader = new ConfigReader(JOB_NAME, properties);
+        return read(new ConfigReader(JOB_NAME, properties));
+    }
+
+    /**
+     * Reads and validates every group the job uses from {@code reader}, which afterwards lists every key the job
+     * understands ({@link ConfigReader#keysRead()}): the documentation test holds docs/configuration.md to it.
+     *
+     * @throws dev.fleetpulse.events.config.InvalidConfigurationException listing every problem
+     */
+    public static GeneratorConfig read(ConfigReader reader) {
         ConfigReader.Group dataGen = reader.group(DATAGEN);
         double rate = eventsPerSecond(dataGen);
         long maxEvents = dataGen.longIn(MAX_EVENTS, UNBOUNDED, 1, UNBOUNDED);
