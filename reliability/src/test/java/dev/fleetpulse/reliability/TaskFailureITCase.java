@@ -13,6 +13,8 @@ import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * samples it already had are counted as already written, not dropped.
  */
 class TaskFailureITCase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskFailureITCase.class);
 
     @RegisterExtension
     static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
@@ -64,6 +68,10 @@ class TaskFailureITCase {
         WrittenAggregates.assertSameSamples(
                 WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), start, start + SPAN_MS + Pipelines.WINDOW_MS),
                 ExpectedAggregates.of(events, Pipelines.WINDOW_MS), "after a task failure and restore");
+        LOG.info("Restored from checkpoint {}; samples written {}, replayed samples Prometheus already had {}",
+                checkpoints.getLatestRestoredCheckpoint().getCheckpointId(),
+                FLINK.counter(id, "prometheusSink", "numSamplesOut"),
+                FLINK.counter(id, "prometheusSink", "numSamplesAlreadyWritten"));
         assertThat(FLINK.counter(id, "prometheusSink", "numSamplesAlreadyWritten"))
                 .as("replayed samples Prometheus already had").isPositive();
         assertThat(FLINK.counter(id, "prometheusSink", "numSamplesDropped")).isZero();
