@@ -1,0 +1,135 @@
+package dev.fleetpulse.reliability;
+
+import dev.fleetpulse.events.ParseResult;
+import dev.fleetpulse.events.VehicleEvent;
+import dev.fleetpulse.events.VehicleEventJson;
+import dev.fleetpulse.localstack.KafkaRecord;
+import dev.fleetpulse.localstack.LocalKafkaExtension;
+import dev.fleetpulse.localstack.LocalPrometheusExtension;
+import dev.fleetpulse.localstack.flink.FlinkJobStatus;
+import dev.fleetpulse.localstack.flink.LocalFlinkCluster;
+import dev.fleetpulse.preprocessor.testkit.ExpectedAggregates;
+import dev.fleetpulse.preprocessor.testkit.WrittenAggregates;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static dev.fleetpulse.localstack.flink.LocalFlinkCluster.taskManagerId;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Scenario 7, a real cluster: a standalone Flink cluster (a JobManager and two TaskManagers, separate JVMs on
+ * 127.0.0.1) runs the three fat jars, submitted through the REST API with {@code --Group.key value} arguments as an
+ * operator would: the generator (bounded, exactly-once), the pre-processor and the raw writer (reading without end).
+ * One TaskManager is killed while all three run; every job recovers on the other from its last checkpoint. The topic
+ * then holds every generated event exactly once, and Prometheus exactly the oracle's aggregates and every raw event.
+ *
+ * <p>As in the broker-restart scenario, marker events later than the generated ones close the last windows.
+ */
+class RealClusterITCase {
+
+    @RegisterExtension
+    static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
+    @RegisterExtension
+    static final LocalPrometheusExtension PROMETHEUS = new LocalPrometheusExtension();
+
+    private static final int PARTITIONS = 4;
+    private static final int PARALLELISM = 2;
+    private static final int VEHICLES = 300;
+    private static final int MAX_EVENTS = 30_000;
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+    private static LocalFlinkCluster flink;
+
+    @BeforeAll
+    static void startCluster() {
+        // Either TaskManager alone must take all three jobs (3 x parallelism 2) when the other is killed.
+        flink = LocalFlinkCluster.builder().taskManagers(2).slotsPerTaskManager(3 * PARALLELISM)
+                .taskManagerProcessMemory("1536m")
+                .configure("execution.checkpointing.interval", "2 s")
+                .start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (flink != null) {
+            flink.close();
+        }
+    }
+
+    @Test
+    void shouldRunTheThreeJarsEndToEndAndRecoverOnTheOtherTaskManagerWhenOneIsKilled() throws Exception {
+        String topic = KAFKA.newTopic(PARTITIONS);
+        String remoteWrite = PROMETHEUS.remoteWriteUrl();
+        String preProcessor = flink.submitJar(JobJars.of(JobJars.PRE_PROCESSOR), List.of(
+                "--KafkaSource.bootstrap.servers", KAFKA.bootstrapServers(), "--KafkaSource.topic", topic,
+                "--KafkaSource.dlq.topic", KAFKA.newTopic(1), "--KafkaSource.starting.offsets", "earliest",
+                "--Aggregation.window.size.sec", Integer.toString(Pipelines.WINDOW_SEC),
+                "--PrometheusSink.endpoint.url", remoteWrite, "--PrometheusSink.max.batch.age.ms", "200"), PARALLELISM);
+        String rawWriter = flink.submitJar(JobJars.of(JobJars.RAW_WRITER), List.of(
+                "--KafkaSource.bootstrap.servers", KAFKA.bootstrapServers(), "--KafkaSource.topic", topic,
+                "--KafkaSource.dlq.topic", KAFKA.newTopic(1), "--KafkaSource.starting.offsets", "earliest",
+                "--PrometheusSink.endpoint.url", remoteWrite, "--PrometheusSink.max.batch.age.ms", "200"), PARALLELISM);
+        String generator = flink.submitJar(JobJars.of(JobJars.GENERATOR), List.of(
+                "--DataGen.events.per.sec", "1500", "--DataGen.max.events", Integer.toString(MAX_EVENTS),
+                "--DataGen.vehicles", Integer.toString(VEHICLES), "--DataGen.seed", "7",
+                "--KafkaSink.bootstrap.servers", KAFKA.bootstrapServers(), "--KafkaSink.topic", topic,
+                "--KafkaSink.delivery.guarantee", "exactly-once",
+                "--KafkaSink.transactional.id.prefix", "cluster-" + UUID.randomUUID()), PARALLELISM);
+        List<String> jobs = List.of(generator, preProcessor, rawWriter);
+        for (String job : jobs) {
+            flink.awaitJobStatus(job, FlinkJobStatus.RUNNING, TIMEOUT);
+            flink.awaitCompletedCheckpoints(job, 1, TIMEOUT);
+            assertThat(flink.taskManagersRunning(job)).as("job %s on both TaskManagers", job)
+                    .containsExactly(taskManagerId(0), taskManagerId(1));
+        }
+        KAFKA.readAll(topic, 2_000, TIMEOUT);
+
+        flink.killTaskManager(0);
+
+        for (String job : jobs) {
+            flink.awaitCheckpoints(job, counts -> counts.restored() >= 1, "a restore after the kill", TIMEOUT);
+        }
+        flink.awaitJobStatus(generator, FlinkJobStatus.FINISHED, TIMEOUT);
+        List<VehicleEvent> events = parse(KAFKA.readAll(topic, MAX_EVENTS, TIMEOUT));
+        assertThat(events).as("committed events").hasSize(MAX_EVENTS);
+        assertThat(events.stream().collect(Collectors.groupingBy(VehicleEvent::vehicleId, Collectors.counting())))
+                .as("events per vehicle").hasSize(VEHICLES).allSatisfy((vehicle, count) ->
+                        assertThat(count).as(vehicle).isEqualTo(MAX_EVENTS / VEHICLES));
+        long first = events.stream().mapToLong(VehicleEvent::timestamp).min().orElseThrow();
+        long last = events.stream().mapToLong(VehicleEvent::timestamp).max().orElseThrow();
+        long lastWindowEnd = EndOfStream.windowEnd(last);
+        List<VehicleEvent> all = new ArrayList<>(events);
+        all.addAll(EndOfStream.writeMarkers(KAFKA.kafka(), topic, PARTITIONS, lastWindowEnd));
+
+        Map<ExpectedAggregates.Sample, Double> expected = ExpectedAggregates.of(events, Pipelines.WINDOW_MS);
+        Map<String, Double> expectedRaw = RawSamples.expected(all);
+        EndOfStream.awaitUntil(() -> expected.equals(
+                WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), first, lastWindowEnd))
+                && expectedRaw.equals(RawSamples.written(PROMETHEUS.queryClient(), ".*")), TIMEOUT);
+        WrittenAggregates.assertSameSamples(WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), first, lastWindowEnd),
+                expected, "aggregates on a real cluster after a TaskManager kill");
+        RawSamples.assertSame(RawSamples.written(PROMETHEUS.queryClient(), ".*"), expectedRaw,
+                "raw events on a real cluster after a TaskManager kill");
+        for (String reader : List.of(preProcessor, rawWriter)) {
+            assertThat(flink.jobStatus(reader)).isEqualTo(FlinkJobStatus.RUNNING);
+            assertThat(flink.taskManagersRunning(reader)).containsExactly(taskManagerId(1));
+        }
+        flink.cancelAllJobs();
+    }
+
+
+    private static List<VehicleEvent> parse(List<KafkaRecord> records) {
+        VehicleEventJson json = new VehicleEventJson();
+        return records.stream().map(r -> ((ParseResult.Valid) json.parse(r.value())).event()).toList();
+    }
+
+}
