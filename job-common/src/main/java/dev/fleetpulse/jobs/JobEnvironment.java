@@ -1,5 +1,6 @@
 package dev.fleetpulse.jobs;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.fleetpulse.jobs.metrics.LoopbackPrometheusReporterFactory;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.JobManagerOptions;
@@ -56,6 +58,8 @@ public final class JobEnvironment {
             Set.of(WEB_UI_FLAG, CHECKPOINT_INTERVAL_FLAG, PARALLELISM_FLAG, METRICS_PORT_FLAG, CONFIG_FLAG);
 
     public static final int DEFAULT_WEB_UI_PORT = 8081;
+    /** Where local runs keep their checkpoints. */
+    public static final Path LOCAL_CHECKPOINTS = Path.of(System.getProperty("java.io.tmpdir"), "fleetpulse-checkpoints");
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
 
     /** A resource of flink-runtime-web: present means the MiniCluster can serve the web UI. */
@@ -186,6 +190,13 @@ public final class JobEnvironment {
         config.set(PipelineOptions.OBJECT_REUSE, true);
         if (options.parallelism() > 0) {
             config.set(CoreOptions.DEFAULT_PARALLELISM, options.parallelism());
+        }
+        if (!options.checkpointInterval().isZero()) {
+            // Flink's default keeps checkpoints in the JobManager's memory, capped at 5 MiB per subtask state: the
+            // generator with 100k vehicles at parallelism 1 exceeds it, and then every checkpoint fails and the job
+            // restarts for ever. On disk there is no such cap; each job writes under its own job-id directory.
+            config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, LOCAL_CHECKPOINTS.toUri().toString());
         }
         if (options.metricsPort() > 0) {
             config.setString("metrics.reporter.prom.factory.class", LoopbackPrometheusReporterFactory.class.getName());

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.fleetpulse.jobs.JobEnvironment.LocalOptions;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -53,12 +54,15 @@ class JobEnvironmentTest {
     }
 
     @Test
-    void shouldRunLocallyOnLoopbackWithCheckpointsAndObjectReuseWhenNotSubmittedToCluster() {
+    void shouldRunLocallyOnLoopbackWithCheckpointsOnDiskAndObjectReuseWhenNotSubmittedToCluster() {
         StreamExecutionEnvironment env = JobEnvironment.create(Map.of("checkpoint-interval", "3s", "parallelism", "2"));
 
         assertThat(env).isInstanceOf(LocalStreamEnvironment.class);
         assertThat(env.getParallelism()).isEqualTo(2);
         assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(3_000L);
+        assertThat(env.getConfiguration().get(CheckpointingOptions.CHECKPOINT_STORAGE)).isEqualTo("filesystem");
+        assertThat(env.getConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+                .isEqualTo(JobEnvironment.LOCAL_CHECKPOINTS.toUri().toString());
         assertThat(env.getConfig().isObjectReuseEnabled()).isTrue();
         assertThat(env.getConfiguration().get(PipelineOptions.OBJECT_REUSE)).isTrue();
         assertThat(env.getConfiguration().get(RestOptions.BIND_ADDRESS)).isEqualTo("127.0.0.1");
