@@ -106,8 +106,7 @@ public final class GeneratorThroughput {
                 GeneratorConfig.KAFKA_SINK, Map.of(
                         "bootstrap.servers", bootstrapServers,
                         GeneratorConfig.TOPIC, topic))));
-        StreamExecutionEnvironment env = JobEnvironment.createLocal(new JobEnvironment.LocalOptions(0,
-                JobEnvironment.DEFAULT_CHECKPOINT_INTERVAL, parallelism, 0));
+        StreamExecutionEnvironment env = LocalJobEnvironment.create(parallelism);
         VehicleEventGeneratorJob.buildPipeline(env, VehicleEventGeneratorJob.createSink(config), config);
         JobExecutionResult result = env.execute("generator benchmark");
         ChildJvm.report(Map.of("netRuntimeMs", result.getNetRuntime()));

@@ -98,8 +98,7 @@ public final class RawWriterCatchUp {
                         KafkaSourceConfig.GROUP_ID, "benchmark-" + UUID.randomUUID(),
                         "starting.offsets", "earliest"),
                 "PrometheusSink", Map.of("endpoint.url", remoteWriteUrl))));
-        StreamExecutionEnvironment env = JobEnvironment.createLocal(new JobEnvironment.LocalOptions(0,
-                JobEnvironment.DEFAULT_CHECKPOINT_INTERVAL, parallelism, 0));
+        StreamExecutionEnvironment env = LocalJobEnvironment.create(parallelism);
         RawEventWriterJob.buildPipeline(env,
                 VehicleEventSources.kafkaSourceBuilder(config.source()).setBounded(OffsetsInitializer.latest()).build(),
                 VehicleEventSources.deadLetterSink(config.source()), config.prometheus().sink(), config);

@@ -236,8 +236,7 @@ public final class SinkThroughput {
 
     private static void runJob(String url, long samples, int seriesCount, long t0, int parallelism, int inFlight)
             throws Exception {
-        StreamExecutionEnvironment env = JobEnvironment.createLocal(new JobEnvironment.LocalOptions(0,
-                JobEnvironment.DEFAULT_CHECKPOINT_INTERVAL, parallelism, 0));
+        StreamExecutionEnvironment env = LocalJobEnvironment.create(parallelism);
         PrometheusSink sink = PrometheusSink.builder().endpointUrl(url).maxInFlightRequests(inFlight).build();
         env.fromSource(new DataGeneratorSource<>(new SampleGenerator(seriesCount, t0), samples,
                         TimeSeriesTypeInfoFactory.TYPE_INFO), WatermarkStrategy.noWatermarks(), "Samples")
