@@ -16,10 +16,13 @@ import java.util.Map;
  *
  * <p>Protocol: the harness class's {@code main} is started with {@code --child MODE args...}; the child prints one
  * line {@code RESULT key=value ...} (see {@link #report}) and exits 0. Everything else it prints is passed through.
+ * Flags in the environment variable {@value #EXTRA_FLAGS_VARIABLE} are added to every child's command line.
  */
 final class ChildJvm {
 
     static final String CHILD_FLAG = "--child";
+    /** Extra JVM flags for every child, e.g. to profile the measured job with {@code -XX:StartFlightRecording}. */
+    static final String EXTRA_FLAGS_VARIABLE = "BENCH_CHILD_JAVA_OPTS";
     private static final String RESULT_PREFIX = "RESULT ";
 
     private ChildJvm() {
@@ -46,6 +49,10 @@ final class ChildJvm {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmFlags);
+        String extra = System.getenv(EXTRA_FLAGS_VARIABLE);
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.strip().split("\\s+")));
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());

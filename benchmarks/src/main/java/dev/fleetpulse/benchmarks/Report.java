@@ -34,8 +34,15 @@ final class Report {
         System.out.println("load average at start: " + Machine.loadAverage());
     }
 
+    /** Adds a row to the table, and prints it at once so a run that fails later still leaves its figures. */
     void row(Object... cells) {
-        rows.add(Arrays.stream(cells).map(Report::format).toArray(String[]::new));
+        String[] row = Arrays.stream(cells).map(Report::format).toArray(String[]::new);
+        rows.add(row);
+        StringBuilder line = new StringBuilder("  figures:");
+        for (int i = 0; i < row.length; i++) {
+            line.append(' ').append(header.get(i)).append('=').append(row[i]).append(';');
+        }
+        System.out.println(line);
     }
 
     void note(String note) {
