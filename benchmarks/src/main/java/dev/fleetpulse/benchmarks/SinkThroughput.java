@@ -42,12 +42,12 @@ import java.util.concurrent.Future;
  *       each, {@code vehicle_ic_rpm{region, vehicle_id}}), keyed by series into the sink with its defaults, at each
  *       parallelism. Rate = samples / the job's net runtime.</li>
  *   <li><b>20 ms</b>: the sink at parallelism 1 through local-stack's fault proxy delaying every request by 20 ms,
- *       with 1 and with 4 requests in flight.</li>
+ *       with 1 and with 4 requests in flight ({@code delayed-samples} per request in flight).</li>
  * </ul>
  * Each run gets a fresh Prometheus, so each creates the same series from scratch.
  *
  * <p>Run: {@code benchmarks/run.sh SinkThroughput [--samples 5M] [--series 250000] [--parallelism 1,2]
- * [--lanes 4,8] [--delayed-samples 500k] [--xmx 1g] [--max-load 2.5]}
+ * [--lanes 4,8] [--delayed-samples 400k] [--xmx 1g] [--max-load 2.5]}
  */
 public final class SinkThroughput {
 
@@ -68,7 +68,7 @@ public final class SinkThroughput {
                 "delayed-samples", "xmx", "max-load");
         long samples = options.count("samples", 5_000_000);
         int seriesCount = (int) options.count("series", 250_000);
-        long delayedSamples = options.count("delayed-samples", 500_000);
+        long delayedSamples = options.count("delayed-samples", 400_000);
         String xmx = options.text("xmx", "1g");
         double maxLoad = options.decimal("max-load", 2.5);
         Duration maxWait = Duration.ofSeconds(60);
@@ -108,8 +108,10 @@ public final class SinkThroughput {
             try (LocalPrometheus prometheus = LocalPrometheus.builder().start();
                  FaultInjectingProxy proxy = FaultInjectingProxy.start(URI.create(prometheus.baseUrl()))) {
                 proxy.plan(FaultPlan.cycle(Fault.delay(ADDED_LATENCY)));
-                long rate = runSink(report, prometheus, proxy.proxiedUrl(prometheus.remoteWriteUrl()), delayedSamples,
-                        seriesCount, t0, 1, inFlight, xmx, maxLoad, maxWait, "sink, +20 ms per request",
+                // Samples in proportion to the lanes, so both runs last about as long and the job's start-up
+                // weighs the same in both rates.
+                long rate = runSink(report, prometheus, proxy.proxiedUrl(prometheus.remoteWriteUrl()),
+                        delayedSamples * inFlight, seriesCount, t0, 1, inFlight, xmx, maxLoad, maxWait, "sink, +20 ms per request",
                         oneLane);
                 if (inFlight == 1) {
                     oneLane = rate;
