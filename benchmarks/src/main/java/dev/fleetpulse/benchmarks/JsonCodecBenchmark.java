@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * Parse and write throughput of the event JSON codec, the first step of every job. Inputs are generator-shaped events
  * over 100k vehicles, so field values and lengths vary as they do on the topic.
  *
- * <p>Run: {@code java -jar benchmarks/target/benchmarks-1.0.0-SNAPSHOT.jar JsonCodecBenchmark}
+ * <p>Run: {@code benchmarks/run.sh jmh JsonCodecBenchmark}
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

@@ -107,7 +107,8 @@ public final class PreProcessorCatchUp {
                     long rate = events * 1000 / millis;
                     Long parseRate = parseRates.get(parallelism);
                     report.row("pre-processor job", parallelism, events, millis / 1000.0, rate,
-                            job.longValue("peakRssKiB") / 1024, StoredSamples.samples(prometheus, "vehicles_in_motion", "warnings"),
+                            job.longValue("peakRssKiB") / 1024,
+                            StoredSamples.samples(prometheus, "vehicles_in_motion", "warnings"),
                             GeneratorThroughput.endOffsetTotal(kafka, deadLetters),
                             parseRate == null ? "-" : String.format("%.0f%%", 100.0 * rate / parseRate),
                             loadBefore, loadAfter);

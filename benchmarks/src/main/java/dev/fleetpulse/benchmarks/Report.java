@@ -27,10 +27,12 @@ final class Report {
     /** Prints the command, date, cores, JVM flags and load average at start. */
     static void start(String harness, String[] args) {
         System.out.println("== " + harness);
-        System.out.println("command:  benchmarks/run.sh " + harness + (args.length == 0 ? "" : " " + String.join(" ", args)));
+        System.out.println("command:  benchmarks/run.sh " + harness
+                + (args.length == 0 ? "" : " " + String.join(" ", args)));
         System.out.println("date:     " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         System.out.println("machine:  " + Runtime.getRuntime().availableProcessors() + " cores, Java "
-                + Runtime.version() + ", harness JVM flags " + ManagementFactory.getRuntimeMXBean().getInputArguments());
+                + Runtime.version() + ", harness JVM flags "
+                + ManagementFactory.getRuntimeMXBean().getInputArguments());
         System.out.println("load average at start: " + Machine.loadAverage());
     }
 

@@ -46,7 +46,7 @@ import java.util.concurrent.Future;
  * </ul>
  * Each run gets a fresh Prometheus, so each creates the same series from scratch.
  *
- * <p>Run: {@code benchmarks/run.sh SinkThroughput [--samples 5M] [--series 250000] [--parallelism 1,2]
+ * <p>Run: {@code benchmarks/run.sh SinkThroughput [--samples 3M] [--series 300000] [--parallelism 1,2]
  * [--lanes 4,8] [--delayed-samples 400k] [--xmx 1g] [--max-load 2.5]}
  */
 public final class SinkThroughput {
@@ -66,8 +66,9 @@ public final class SinkThroughput {
         }
         HarnessArgs options = HarnessArgs.parse(args, "samples", "series", "parallelism", "lanes",
                 "delayed-samples", "xmx", "max-load");
-        long samples = options.count("samples", 5_000_000);
-        int seriesCount = (int) options.count("series", 250_000);
+        long samples = options.count("samples", 3_000_000);
+        // As many series as RawWriterCatchUp's topic gives (100k vehicles, mostly 3 metrics each).
+        int seriesCount = (int) options.count("series", 300_000);
         long delayedSamples = options.count("delayed-samples", 400_000);
         String xmx = options.text("xmx", "1g");
         double maxLoad = options.decimal("max-load", 2.5);
@@ -111,8 +112,8 @@ public final class SinkThroughput {
                 // Samples in proportion to the lanes, so both runs last about as long and the job's start-up
                 // weighs the same in both rates.
                 long rate = runSink(report, prometheus, proxy.proxiedUrl(prometheus.remoteWriteUrl()),
-                        delayedSamples * inFlight, seriesCount, t0, 1, inFlight, xmx, maxLoad, maxWait, "sink, +20 ms per request",
-                        oneLane);
+                        delayedSamples * inFlight, seriesCount, t0, 1, inFlight, xmx, maxLoad, maxWait,
+                        "sink, +20 ms per request", oneLane);
                 if (inFlight == 1) {
                     oneLane = rate;
                 } else {
