@@ -1,5 +1,6 @@
 package dev.fleetpulse.demo;
 
+import dev.fleetpulse.localstack.Ports;
 import dev.fleetpulse.localstack.PrometheusQueryClient;
 import dev.fleetpulse.localstack.QuerySample;
 import dev.fleetpulse.monitoring.DashboardQueries;
@@ -9,8 +10,6 @@ import org.junit.jupiter.api.Test;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,10 +46,10 @@ class DemoITCase {
 
     @Test
     void shouldShowLiveMetricsInPrometheusAndReleaseEveryPortWhenStopped() throws Exception {
-        int prometheusPort = freePort();
-        int kafkaPort = freePort();
-        int webUiPort = freeRun(3);
-        int metricsPort = freeRun(3);
+        int prometheusPort = Ports.freePort();
+        int kafkaPort = Ports.freePort();
+        int webUiPort = Ports.freeRange(3);
+        int metricsPort = Ports.freeRange(3);
         demo = new ProcessBuilder(javaBinary(), "-Xmx2g", "-XX:+UseParallelGC",
                 "-Dfleetpulse.demo.log=target/demo-it.log", "-cp", System.getProperty("java.class.path"),
                 Demo.class.getName(), "--vehicles", "100", "--rate", "300", "--duration", "10m",
@@ -140,34 +139,5 @@ class DemoITCase {
 
     private static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** The first of {@code n} consecutive free ports. */
-    private static int freeRun(int n) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int first = freePort();
-            boolean allFree = true;
-            for (int i = 1; i < n && allFree; i++) {
-                allFree = first + i <= 65_535 && isFree(first + i);
-            }
-            if (allFree) {
-                return first;
-            }
-        }
-        throw new IllegalStateException("no run of " + n + " free ports found");
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -5,20 +5,79 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 /** Port helpers. Every local service listens on the loopback interface only. */
-final class Ports {
+public final class Ports {
 
     static final String LOOPBACK = "127.0.0.1";
+
+    /** How many recently handed-out ports {@link #freePort()} refuses to hand out again. */
+    private static final int REMEMBERED = 256;
+
+    private static final Deque<Integer> HANDED_OUT = new ArrayDeque<>();
 
     private Ports() {
     }
 
     /**
-     * A port that was free a moment ago. Another process may take it before the service binds it; the window is
-     * tiny on a test machine and a bind failure is reported clearly, so that race is accepted.
+     * A port that was free a moment ago and that this JVM has not handed out recently. The probe socket is closed
+     * before the caller binds, so without the memory two calls in a row may get the same port from the kernel
+     * (seen in CI: Kafka's client and controller listeners got one port). Another process may still take the port
+     * before the service binds it; that window is tiny on a test machine and a bind failure is reported clearly.
      */
-    static int freePort() {
+    public static int freePort() {
+        return freeRange(1);
+    }
+
+    /**
+     * The first of {@code count} consecutive ports that were free a moment ago, none handed out recently by this JVM
+     * (for services that listen on a base port and the ones after it).
+     */
+    public static int freeRange(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be positive, got " + count);
+        }
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int first = probe();
+            if (first + count - 1 > 65_535) {
+                continue;
+            }
+            synchronized (HANDED_OUT) {
+                if (rangeAvailable(first, count)) {
+                    for (int port = first; port < first + count; port++) {
+                        HANDED_OUT.addLast(port);
+                    }
+                    while (HANDED_OUT.size() > REMEMBERED) {
+                        HANDED_OUT.removeFirst();
+                    }
+                    return first;
+                }
+            }
+        }
+        throw new IllegalStateException("No run of " + count + " free ports on " + LOOPBACK
+                + " that this JVM had not just handed out");
+    }
+
+    private static boolean rangeAvailable(int first, int count) {
+        for (int port = first; port < first + count; port++) {
+            if (HANDED_OUT.contains(port) || (port != first && !bindable(port))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(LOOPBACK))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int probe() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
             return socket.getLocalPort();
         } catch (IOException e) {

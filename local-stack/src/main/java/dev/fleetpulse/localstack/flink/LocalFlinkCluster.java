@@ -1,13 +1,12 @@
 package dev.fleetpulse.localstack.flink;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fleetpulse.localstack.Ports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,7 +103,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         this.settings = settings;
         this.classPath = ClusterClassPath.resolve().stream().map(Path::toString)
                 .collect(Collectors.joining(java.io.File.pathSeparator));
-        this.rest = new FlinkRestClient(URI.create("http://" + LOOPBACK + ":" + freePort()));
+        this.rest = new FlinkRestClient(URI.create("http://" + LOOPBACK + ":" + Ports.freePort()));
         this.workDirectory = createTempDirectory();
         this.confDirectory = workDirectory.resolve("conf");
         this.logDirectory = workDirectory.resolve("log");
@@ -199,7 +198,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private void writeConfiguration() {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("jobmanager.rpc.address", LOOPBACK);
-        config.put("jobmanager.rpc.port", Integer.toString(freePort()));
+        config.put("jobmanager.rpc.port", Integer.toString(Ports.freePort()));
         config.put("jobmanager.bind-host", LOOPBACK);
         config.put("jobmanager.memory.process.size", settings.jobManagerProcessMemory);
         // The TaskManagers register with an IP already; a reverse DNS lookup would only cost time.
@@ -215,7 +214,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         config.put("rest.address", LOOPBACK);
         config.put("rest.bind-address", LOOPBACK);
         config.put("rest.port", Integer.toString(rest.base().getPort()));
-        config.put("blob.server.port", Integer.toString(freePort()));
+        config.put("blob.server.port", Integer.toString(Ports.freePort()));
         config.put("parallelism.default", "1");
         config.put("state.backend.type", "hashmap");
         config.put("execution.checkpointing.dir", workDirectory.resolve("checkpoints").toUri().toString());
@@ -643,18 +642,6 @@ public final class LocalFlinkCluster implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot delete the Flink cluster directory " + dir, e);
-        }
-    }
-
-    /**
-     * A port free a moment ago. The JVM that binds it starts a second later; another process could take it in between,
-     * which then shows as a bind error in that JVM's log.
-     */
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port on " + LOOPBACK, e);
         }
     }
 
