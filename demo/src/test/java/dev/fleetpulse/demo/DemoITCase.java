@@ -94,7 +94,7 @@ class DemoITCase {
         assertThat(output).contains("DEMO STOPPED");
         for (int port : List.of(prometheusPort, kafkaPort, webUiPort, webUiPort + 1, webUiPort + 2,
                 metricsPort, metricsPort + 1, metricsPort + 2)) {
-            assertThat(isFree(port)).as("port %d is released", port).isTrue();
+            assertThat(Ports.isFree(port)).as("port %d is released", port).isTrue();
         }
     }
 

@@ -62,14 +62,15 @@ public final class Ports {
 
     private static boolean rangeAvailable(int first, int count) {
         for (int port = first; port < first + count; port++) {
-            if (HANDED_OUT.contains(port) || (port != first && !bindable(port))) {
+            if (HANDED_OUT.contains(port) || (port != first && !isFree(port))) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean bindable(int port) {
+    /** Whether a listener could bind the port on the loopback interface now. */
+    public static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(LOOPBACK))) {
             return true;
         } catch (IOException e) {
