@@ -16,9 +16,10 @@ import java.util.StringJoiner;
  * The JSON form of {@link VehicleEvent}:
  * {@code {"eventType":"IC_RPM","vehicleId":"V0000012345","region":"UK","timestamp":1730621749000,"measurement":4356}}.
  *
- * <p>Parsing streams tokens straight into the fields: no reflection, no tree, no intermediate map. It never throws on
- * bad input; it returns {@link ParseResult.Invalid} with the reason. Unknown fields are skipped so producers may add
- * fields. Not thread-safe (it reuses an output buffer): create one per operator instance, in {@code open()}.
+ * <p>Parsing scans the plain form producers write in one pass ({@link VehicleEventScanner}); anything else streams
+ * Jackson tokens straight into the fields: no reflection, no tree, no intermediate map. It never throws on bad input;
+ * it returns {@link ParseResult.Invalid} with the reason. Unknown fields are skipped so producers may add fields.
+ * Not thread-safe (it reuses an output buffer): create one per operator instance, in {@code open()}.
  */
 public final class VehicleEventJson {
 
@@ -47,8 +48,17 @@ public final class VehicleEventJson {
         return json == null ? invalid(RejectReason.MALFORMED_JSON, "record has no value") : parse(json, 0, json.length);
     }
 
-    /** Parses and validates {@code length} bytes of {@code json} starting at {@code offset}. */
+    /**
+     * Parses and validates {@code length} bytes of {@code json} starting at {@code offset}. A record in the plain form
+     * producers write takes {@link VehicleEventScanner}'s single pass; anything else, valid or not, Jackson's parser.
+     */
     public ParseResult parse(byte[] json, int offset, int length) {
+        VehicleEvent event = VehicleEventScanner.scan(json, offset, length);
+        return event != null ? new ParseResult.Valid(event) : parseWithJackson(json, offset, length);
+    }
+
+    /** The general path: any JSON, with the precise reason for anything invalid. */
+    ParseResult parseWithJackson(byte[] json, int offset, int length) {
         if (length == 0) {
             return invalid(RejectReason.MALFORMED_JSON, "record is empty");
         }

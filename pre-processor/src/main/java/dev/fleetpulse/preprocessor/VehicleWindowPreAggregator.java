@@ -1,8 +1,6 @@
 package dev.fleetpulse.preprocessor;
 
 import dev.fleetpulse.events.DeadLetter;
-import dev.fleetpulse.events.EventType;
-import dev.fleetpulse.events.Region;
 import dev.fleetpulse.events.RejectReason;
 import dev.fleetpulse.events.VehicleEvent;
 import dev.fleetpulse.events.VehicleEventJson;
@@ -17,7 +15,6 @@ import org.apache.flink.util.OutputTag;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,10 +47,12 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
     private final ModelCatalogSource catalogSource;
 
     /** Open windows by end, each with its vehicles; usually one or two windows are open at a time. */
-    private transient TreeMap<Long, Map<String, OpenVehicle>> openWindows;
+    private transient TreeMap<Long, OpenWindow> openWindows;
     /** The window the previous event went to; most events go to the same one, which saves a boxed lookup. */
     private transient long lastWindowEnd;
-    private transient Map<String, OpenVehicle> lastWindow;
+    private transient OpenWindow lastWindow;
+    /** An emitted window's table, cleared, for the next window: it keeps its size, so it need not grow again. */
+    private transient OpenWindow spare;
     private transient long watermark;
     private transient VehicleModelCatalog catalog;
     private transient VehicleEventJson json;
@@ -89,21 +88,15 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
             output.collect(LATE_EVENTS, new StreamRecord<>(lateLetter(event, windowEnd), event.timestamp()));
             return;
         }
-        Map<String, OpenVehicle> vehicles = windowEndingAt(windowEnd);
-        OpenVehicle head = vehicles.get(event.vehicleId());
-        if (head == null) {
-            head = new OpenVehicle(event.region());
-            vehicles.put(event.vehicleId(), head);
-        }
-        head.forRegion(event.region()).add(event);
+        windowEndingAt(windowEnd).add(event);
     }
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         long newWatermark = mark.getTimestamp();
-        Iterator<Map.Entry<Long, Map<String, OpenVehicle>>> it = openWindows.entrySet().iterator();
+        Iterator<Map.Entry<Long, OpenWindow>> it = openWindows.entrySet().iterator();
         while (it.hasNext()) {
-            Map.Entry<Long, Map<String, OpenVehicle>> window = it.next();
+            Map.Entry<Long, OpenWindow> window = it.next();
             if (!TumblingWindows.isClosed(window.getKey(), newWatermark)) {
                 break; // ascending ends: every later window is open too
             }
@@ -128,34 +121,41 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
         super.finish();
     }
 
-    private Map<String, OpenVehicle> windowEndingAt(long windowEnd) {
+    private OpenWindow windowEndingAt(long windowEnd) {
         if (lastWindow == null || lastWindowEnd != windowEnd) {
-            lastWindow = openWindows.computeIfAbsent(windowEnd, end -> new HashMap<>());
+            lastWindow = openWindows.computeIfAbsent(windowEnd, end -> takeSpare());
             lastWindowEnd = windowEnd;
         }
         return lastWindow;
     }
 
+    private OpenWindow takeSpare() {
+        OpenWindow window = spare != null ? spare : new OpenWindow();
+        spare = null;
+        return window;
+    }
+
     private void emitAll() {
-        for (Map.Entry<Long, Map<String, OpenVehicle>> window : openWindows.entrySet()) {
+        for (Map.Entry<Long, OpenWindow> window : openWindows.entrySet()) {
             emit(window.getKey(), window.getValue());
         }
         openWindows.clear();
         lastWindow = null;
     }
 
-    /** The model is looked up here, once per vehicle and window, rather than once per event. */
-    private void emit(long windowEnd, Map<String, OpenVehicle> vehicles) {
+    /**
+     * Emits one partial per vehicle and region, then keeps the cleared table as the spare. The model is looked up
+     * here, once per vehicle and window, rather than once per event.
+     */
+    private void emit(long windowEnd, OpenWindow vehicles) {
         long timestamp = TumblingWindows.lastTimestampOf(windowEnd);
-        for (Map.Entry<String, OpenVehicle> entry : vehicles.entrySet()) {
-            String vehicleId = entry.getKey();
-            String model = catalog.modelOf(vehicleId);
-            for (OpenVehicle v = entry.getValue(); v != null; v = v.otherRegion) {
-                VehicleWindowPartial partial = new VehicleWindowPartial(
-                        new AggregateKey(model, v.region, windowEnd), vehicleId, v.toActivity());
-                output.collect(outRecord.replace(partial, timestamp));
-            }
-        }
+        vehicles.forEach((vehicleId, region, activity) -> {
+            VehicleWindowPartial partial = new VehicleWindowPartial(
+                    new AggregateKey(catalog.modelOf(vehicleId), region, windowEnd), vehicleId, activity);
+            output.collect(outRecord.replace(partial, timestamp));
+        });
+        vehicles.clear();
+        spare = vehicles;
     }
 
     private DeadLetter lateLetter(VehicleEvent event, long windowEnd) {
@@ -163,49 +163,5 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
                 + Instant.ofEpochMilli(windowEnd) + ", closed by the watermark " + Instant.ofEpochMilli(watermark);
         return new DeadLetter(event.vehicleId().getBytes(StandardCharsets.UTF_8), json.toJson(event),
                 RejectReason.LATE.code(), detail, null, -1, -1L, event.timestamp());
-    }
-
-    /**
-     * The mutable partial of one vehicle in one window. A vehicle's region is fixed, so {@link #otherRegion} is
-     * normally null; should a vehicle report several regions anyway, each region gets its own partial, which keeps
-     * the result independent of which event came first.
-     */
-    private static final class OpenVehicle {
-        final Region region;
-        boolean moved;
-        long warningTimestamp = VehicleActivity.NO_WARNING;
-        int warningCount;
-        OpenVehicle otherRegion;
-
-        OpenVehicle(Region region) {
-            this.region = region;
-        }
-
-        OpenVehicle forRegion(Region wanted) {
-            OpenVehicle v = this;
-            while (v.region != wanted) {
-                if (v.otherRegion == null) {
-                    v.otherRegion = new OpenVehicle(wanted);
-                }
-                v = v.otherRegion;
-            }
-            return v;
-        }
-
-        void add(VehicleEvent event) {
-            if (event.eventType() == EventType.WARNINGS) {
-                int count = (int) event.measurement();
-                if (VehicleActivity.supersedes(event.timestamp(), count, warningTimestamp, warningCount)) {
-                    warningTimestamp = event.timestamp();
-                    warningCount = count;
-                }
-            } else if (event.indicatesMotion()) {
-                moved = true;
-            }
-        }
-
-        VehicleActivity toActivity() {
-            return new VehicleActivity(moved, warningTimestamp, warningCount);
-        }
     }
 }
