@@ -62,6 +62,10 @@ public final class VehicleEventJson {
         if (length == 0) {
             return invalid(RejectReason.MALFORMED_JSON, "record is empty");
         }
+        String notAnObject = notAnObject(json, offset, length);
+        if (notAnObject != null) {
+            return invalid(RejectReason.MALFORMED_JSON, notAnObject);
+        }
         try (JsonParser p = factory.createParser(json, offset, length)) {
             return parseObject(p);
         } catch (JsonEOFException e) {
@@ -72,6 +76,23 @@ public final class VehicleEventJson {
             // Only malformed input gets here: the parser reads from memory, so there is no real I/O to fail.
             return invalid(RejectReason.MALFORMED_JSON, String.valueOf(e.getMessage()));
         }
+    }
+
+    /**
+     * Says why a record that starts (after whitespace) with a printable ASCII character other than {@code {} cannot be
+     * an event, without Jackson's exception, whose stack trace costs more than all the parsing of a good event. Any
+     * other first byte (a byte-order mark, the zero byte of UTF-16, ...) is left to Jackson, which detects encodings.
+     */
+    private static String notAnObject(byte[] json, int offset, int length) {
+        int i = offset;
+        int end = offset + length;
+        while (i < end && (json[i] == ' ' || json[i] == '\n' || json[i] == '\r' || json[i] == '\t')) {
+            i++;
+        }
+        if (i == end || json[i] == '{' || json[i] < 0x21 || json[i] > 0x7E) {
+            return null;
+        }
+        return "expected a JSON object, found '" + (char) json[i] + "'";
     }
 
     private static ParseResult parseObject(JsonParser p) throws IOException {

@@ -88,8 +88,12 @@ final class VehicleEventScanner {
                 }
                 switch (field) {
                     case EVENT_TYPE -> type = lookUp(TYPES, TYPE_NAMES, json, valueStart, valueEnd);
-                    case VEHICLE_ID -> vehicleId =
-                            new String(json, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1);
+                    case VEHICLE_ID -> {
+                        if (!acceptableVehicleId(json, valueStart, valueEnd)) {
+                            return null;
+                        }
+                        vehicleId = new String(json, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1);
+                    }
                     case REGION -> region = lookUp(REGIONS, REGION_LABELS, json, valueStart, valueEnd);
                     case TIMESTAMP, MEASUREMENT -> {
                         return null; // a string where a number belongs
@@ -155,7 +159,6 @@ final class VehicleEventScanner {
                                            boolean hasTimestamp, long rawTimestamp,
                                            boolean hasMeasurement, long measurement) {
         if (type == null || vehicleId == null || region == null || !hasTimestamp || !hasMeasurement
-                || VehicleEventJson.vehicleIdProblem(vehicleId) != null
                 || measurement < type.minMeasurement() || measurement > type.maxMeasurement()) {
             return null;
         }
@@ -178,6 +181,24 @@ final class VehicleEventScanner {
             }
         }
         return -1;
+    }
+
+    /**
+     * {@link VehicleEventJson#vehicleIdProblem} on the bytes of an id that {@link #closingQuote} accepted (so 0x20 to
+     * 0x7E and DEL): not too long, not only spaces, no DEL, the one control character left.
+     */
+    private static boolean acceptableVehicleId(byte[] json, int start, int end) {
+        if (end - start > VehicleEvent.MAX_VEHICLE_ID_LENGTH) {
+            return false;
+        }
+        boolean blank = true;
+        for (int i = start; i < end; i++) {
+            if (json[i] == 0x7F) {
+                return false;
+            }
+            blank &= json[i] == ' ';
+        }
+        return !blank;
     }
 
     private static int field(byte[] json, int start, int end) {

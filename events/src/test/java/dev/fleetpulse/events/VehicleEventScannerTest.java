@@ -16,7 +16,7 @@ class VehicleEventScannerTest {
 
     private static final long T0 = 1_730_621_749_000L;
     private static final byte[] MUTATION_BYTES =
-            "{}[]\":,\\ -+0123456789.eEIUVnultrfa\t\n\r\u0000".getBytes(StandardCharsets.ISO_8859_1);
+            "{}[]\":,\\ -+0123456789.eEIUVnultrfa\t\n\r\u0000\u007F".getBytes(StandardCharsets.ISO_8859_1);
 
     private final VehicleEventJson json = new VehicleEventJson();
 
@@ -66,6 +66,8 @@ class VehicleEventScannerTest {
             "{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1} {}",
             "{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1,}",
             "{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":\"1730621749000\",\"measurement\":1}",
+            "{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V\u007F1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1}",
+            "{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V12345678901234567890123456789012345678901234567890123456789012345\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1}",
             "{\"eventType\":\"IC_RPM\",\"vehicleId\":\" \",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1}",
             "{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":-1}",
             "{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"Mars\",\"timestamp\":1730621749000,\"measurement\":1}",

@@ -16,6 +16,7 @@ import dev.fleetpulse.prometheus.TimeSeriesTypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * Flink job: vehicle events from Kafka to per-model, per-region aggregates in Prometheus.
  *
  * <pre>
- * Kafka (event time, watermarks per partition) -> split invalid records ----------------> dead letters (Kafka)
- *   -> pre-aggregate per vehicle and window (chained, no shuffle) -- late events --------^
+ * Kafka (event time, watermarks per partition) -> split invalid records -----------> dead letters (Kafka, chained)
+ *   -> pre-aggregate per vehicle and window (chained, no shuffle) -- late events ---> dead letters (Kafka, chained)
  *   -> keyBy (model, region, window end) -> merge per vehicle, fire at window end
  *   -> vehicles_in_motion / warnings samples -> keyBy series -> Prometheus remote-write
  * </pre>
@@ -76,12 +77,24 @@ public final class PreProcessorJob {
                 .transform("Pre-aggregate per vehicle and window", TypeInformation.of(VehicleWindowPartial.class),
                         new VehicleWindowPreAggregator(config.windows(), config.catalog()))
                 .uid("vehicle-window-pre-aggregation");
+        // Dead letters leave from the source chain itself, through sinks chained to it: a flood of bad input then
+        // costs no serialization and no extra task between the parse and Kafka (docs/benchmarks.md, BadInputFlood).
+        DataStreamSink<DeadLetter> invalidSink = events.getSideOutput(SplitInvalidRecords.DEAD_LETTERS)
+                .sinkTo(deadLetterSink)
+                .uid("dead-letter-sink")
+                .name("Dead letters to Kafka");
+        DataStreamSink<DeadLetter> lateSink = partials.getSideOutput(VehicleWindowPreAggregator.LATE_EVENTS)
+                .sinkTo(deadLetterSink)
+                .uid("late-event-sink")
+                .name("Late events to Kafka");
         if (config.source().maxParallelism() > 0) {
-            // The pre-aggregation is chained to the source, so the cap applies to the whole chain.
+            // The pre-aggregation and the dead-letter sinks are chained to the source, so the cap applies to them all.
             int parallelism = config.source().sourceParallelism(env.getParallelism());
             records.setParallelism(parallelism);
             events.setParallelism(parallelism);
             partials.setParallelism(parallelism);
+            invalidSink.setParallelism(parallelism);
+            lateSink.setParallelism(parallelism);
         }
 
         partials.keyBy(VehicleWindowPartial::key, TypeInformation.of(AggregateKey.class))
@@ -95,11 +108,5 @@ public final class PreProcessorJob {
                 .sinkTo(prometheusSink)
                 .uid("prometheus-sink")
                 .name("Prometheus remote-write");
-
-        events.getSideOutput(SplitInvalidRecords.DEAD_LETTERS)
-                .union(partials.getSideOutput(VehicleWindowPreAggregator.LATE_EVENTS))
-                .sinkTo(deadLetterSink)
-                .uid("dead-letter-sink")
-                .name("Dead letters to Kafka");
     }
 }

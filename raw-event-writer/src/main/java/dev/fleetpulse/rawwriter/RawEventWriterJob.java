@@ -92,9 +92,11 @@ public final class RawEventWriterJob {
                 .uid("prometheus-sink")
                 .name("Prometheus remote-write");
 
+        // At the source's parallelism, so the sink is chained to it: dead letters are never serialized between tasks.
         events.getSideOutput(SplitInvalidRecords.DEAD_LETTERS)
                 .sinkTo(deadLetterSink)
                 .uid("dead-letter-sink")
-                .name("Dead letters to Kafka");
+                .name("Dead letters to Kafka")
+                .setParallelism(sourceParallelism);
     }
 }

@@ -8,7 +8,9 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
@@ -20,6 +22,16 @@ public final class VehicleEventSources {
 
     /** The consumer's isolation level unless {@code KafkaSource.isolation.level} says otherwise. */
     public static final String READ_COMMITTED = "read_committed";
+
+    /**
+     * Producer defaults of the dead-letter sink; {@code KafkaSource.*} producer keys override them. A flood of bad
+     * input must not slow the job much more than its share of the records: compressed batches that fill for up to
+     * 20 ms cut the producer's and the broker's work per dead letter (see docs/benchmarks.md, BadInputFlood).
+     */
+    static final Map<String, String> DEAD_LETTER_PRODUCER_DEFAULTS = Map.of(
+            ProducerConfig.BATCH_SIZE_CONFIG, "131072",
+            ProducerConfig.LINGER_MS_CONFIG, "20",
+            ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
 
     private VehicleEventSources() {
     }
@@ -57,6 +69,7 @@ public final class VehicleEventSources {
      */
     public static KafkaSink<DeadLetter> deadLetterSink(KafkaSourceConfig config) {
         Properties producer = onlyKnownKeys(config.kafka().toProperties(), KafkaSourceConfig.PRODUCER_KEYS);
+        DEAD_LETTER_PRODUCER_DEFAULTS.forEach(producer::putIfAbsent);
         return KafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(config.kafka().bootstrapServers())
                 .setKafkaProducerConfig(producer)
