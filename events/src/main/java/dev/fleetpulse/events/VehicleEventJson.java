@@ -79,20 +79,39 @@ public final class VehicleEventJson {
     }
 
     /**
-     * Says why a record that starts (after whitespace) with a printable ASCII character other than {@code {} cannot be
-     * an event, without Jackson's exception, whose stack trace costs more than all the parsing of a good event. Any
-     * other first byte (a byte-order mark, the zero byte of UTF-16, ...) is left to Jackson, which detects encodings.
+     * Says why a record cannot be an object when its first or last non-whitespace byte shows it at once: a printable
+     * ASCII character other than <code>{</code> first, or other than <code>}</code> last (a truncated record, or
+     * trailing content). Saying so without Jackson avoids its exception, whose stack trace costs more than all the
+     * parsing of a good event. Any other byte there (a byte-order mark, the zero byte of UTF-16, ...) is left to
+     * Jackson, which detects encodings.
      */
     private static String notAnObject(byte[] json, int offset, int length) {
-        int i = offset;
-        int end = offset + length;
-        while (i < end && (json[i] == ' ' || json[i] == '\n' || json[i] == '\r' || json[i] == '\t')) {
-            i++;
+        int first = offset;
+        int last = offset + length - 1;
+        while (first <= last && isJsonWhitespace(json[first])) {
+            first++;
         }
-        if (i == end || json[i] == '{' || json[i] < 0x21 || json[i] > 0x7E) {
+        while (last >= first && isJsonWhitespace(json[last])) {
+            last--;
+        }
+        if (first > last) {
             return null;
         }
-        return "expected a JSON object, found '" + (char) json[i] + "'";
+        if (json[first] != '{' && isPrintableAscii(json[first])) {
+            return "expected a JSON object, found '" + (char) json[first] + "'";
+        }
+        if (json[last] != '}' && isPrintableAscii(json[last])) {
+            return "not a complete JSON object: the record ends with '" + (char) json[last] + "', not '}'";
+        }
+        return null;
+    }
+
+    private static boolean isJsonWhitespace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+
+    private static boolean isPrintableAscii(byte b) {
+        return b >= 0x21 && b <= 0x7E;
     }
 
     private static ParseResult parseObject(JsonParser p) throws IOException {

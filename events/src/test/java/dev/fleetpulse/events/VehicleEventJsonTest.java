@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -107,6 +108,24 @@ class VehicleEventJsonTest {
 
         assertThat(json.parse(padded, 2, padded.length - 4)).isEqualTo(new ParseResult.Valid(
                 new VehicleEvent(EventType.IC_RPM, "V0000012345", Region.UK, T0, 4356)));
+    }
+
+    @Test
+    void shouldTellARecordThatIsNotAWholeObjectByItsFirstOrLastByte() {
+        assertThat(parse(" hello")).isEqualTo(
+                new ParseResult.Invalid(RejectReason.MALFORMED_JSON, "expected a JSON object, found 'h'"));
+        assertThat(parse("{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\n")).isEqualTo(new ParseResult.Invalid(
+                RejectReason.MALFORMED_JSON, "not a complete JSON object: the record ends with '1', not '}'"));
+    }
+
+    @Test
+    void shouldLeaveOtherEncodingsToJackson() {
+        // UTF-16 starts or ends with a zero byte, which the quick first/last-byte check must not judge.
+        for (Charset utf16 : new Charset[] {
+                StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE}) {
+            assertThat(json.parse(SAMPLE.getBytes(utf16))).as(utf16.name()).isEqualTo(new ParseResult.Valid(
+                    new VehicleEvent(EventType.IC_RPM, "V0000012345", Region.UK, T0, 4356)));
+        }
     }
 
     private ParseResult parse(String text) {
