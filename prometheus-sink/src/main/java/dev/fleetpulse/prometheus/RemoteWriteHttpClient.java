@@ -1,5 +1,6 @@
 package dev.fleetpulse.prometheus;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * Sends encoded remote-write bodies with the Remote-Write 1.0 headers, signing every attempt. Holds no
@@ -28,23 +31,31 @@ public final class RemoteWriteHttpClient {
     private final String userAgent;
     private final RequestSigner signer;
     private final HttpClient client;
+    private final Executor executor;
 
+    /**
+     * @param executor runs the exchanges (one thread per request in flight) and the JDK client's own work; when
+     *                 null, the client makes a pool of daemon threads of its own
+     */
     public RemoteWriteHttpClient(URI endpoint, Duration connectTimeout, Duration requestTimeout, String userAgent,
             RequestSigner signer, Executor executor) {
         this.endpoint = endpoint;
         this.requestTimeout = requestTimeout;
         this.userAgent = userAgent;
         this.signer = signer;
-        HttpClient.Builder builder = HttpClient.newBuilder()
+        this.executor = executor != null ? executor : Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "remote-write-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.client = HttpClient.newBuilder()
                 // HTTP/1.1: on plain http the JDK would otherwise send an h2c upgrade that some receivers and
                 // proxies mishandle; one connection per lane is what we want anyway.
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connectTimeout);
-        if (executor != null) {
-            builder.executor(executor);
-        }
-        this.client = builder.build();
+                .connectTimeout(connectTimeout)
+                .executor(this.executor)
+                .build();
     }
 
     /**
@@ -68,9 +79,25 @@ public final class RemoteWriteHttpClient {
                 .timeout(requestTimeout)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body, 0, length));
         request.headers.forEach(http::header);
-        return client.sendAsync(http.build(), HttpResponse.BodyHandlers.ofString())
-                .thenApply(r -> new WriteResponse(r.statusCode(), r.body(),
-                        r.headers().firstValue("Retry-After").orElse(null)));
+        HttpRequest built = http.build();
+        // The blocking send on our own executor rather than sendAsync: the JDK's sendAsync hands every response
+        // to CompletableFuture's default executor, which starts a new thread per task when the common pool has
+        // fewer than two threads, i.e. on any machine with one or two cores (an MSF KPU has one vCPU). Profiled
+        // on two cores, that was a thread started and ended for every request.
+        return CompletableFuture.supplyAsync(() -> exchange(built), executor);
+    }
+
+    private WriteResponse exchange(HttpRequest request) {
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            return new WriteResponse(response.statusCode(), response.body(),
+                    response.headers().firstValue("Retry-After").orElse(null));
+        } catch (IOException e) {
+            throw new CompletionException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+        }
     }
 
     public URI endpoint() {
