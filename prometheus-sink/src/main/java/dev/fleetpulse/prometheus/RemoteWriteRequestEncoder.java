@@ -7,8 +7,10 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
- * Encodes a {@link WriteRequestBatch} as a Remote-Write 1.0 {@code prometheus.WriteRequest} protobuf and
- * compresses it with snappy (block format), writing straight into buffers that are reused across requests.
+ * The Remote-Write 1.0 {@code prometheus.WriteRequest} protobuf: {@link #writeSlice} encodes a series slice as a
+ * {@link WriteRequestBatch} takes it in (while the series' objects are still in the CPU cache, just deserialized;
+ * encoding a whole batch later, when it is sent, cost several times more on a busy sink), and {@link #encode}
+ * compresses a batch's protobuf with snappy (block format) into a buffer reused across requests.
  *
  * <pre>
  * WriteRequest { repeated TimeSeries timeseries = 1; }
@@ -21,7 +23,7 @@ import java.util.Arrays;
  * position (upper-case label names sort before it). Both sample fields are always written (also when zero):
  * valid protobuf, and every sample has the same shape.
  *
- * <p>Not thread-safe: one encoder per lane. The buffers returned by {@link #body()} stay valid until the next
+ * <p>Not thread-safe: one encoder per lane. The buffer returned by {@link #body()} stays valid until the next
  * {@link #encode} call.
  */
 public final class RemoteWriteRequestEncoder {
@@ -35,35 +37,28 @@ public final class RemoteWriteRequestEncoder {
     private static final int TAG_SAMPLE_VALUE = 1 << 3 | 1;
     private static final int TAG_SAMPLE_TIMESTAMP = 2 << 3;
 
-    private byte[] proto = new byte[64 * 1024];
     private byte[] compressed = new byte[Snappy.maxCompressedLength(64 * 1024)];
+    private byte[] lastProto = new byte[0];
     private int protoLength;
     private int bodyLength;
-    private int pos;
 
-    /** Encodes and compresses the batch; returns the compressed length (the body is {@link #body()}). */
+    /**
+     * Compresses the batch's protobuf, which {@link WriteRequestBatch} encoded as its samples came in; returns the
+     * compressed length (the body is {@link #body()}).
+     */
     public int encode(WriteRequestBatch batch) {
         long size = batch.encodedBytes();
         if (size > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException("Write request of " + size + " bytes is too large to encode");
         }
+        lastProto = batch.protobuf();
         protoLength = (int) size;
-        if (proto.length < protoLength) {
-            proto = new byte[Math.max(protoLength, proto.length * 2)];
-        }
-        pos = 0;
-        for (int s = 0; s < batch.sliceCount(); s++) {
-            writeSlice(batch.series(s), batch.from(s), batch.to(s), batch.messageSize(s));
-        }
-        if (pos != protoLength) {
-            throw new IllegalStateException("Encoded " + pos + " bytes but the batch measured " + protoLength);
-        }
         int maxCompressed = Snappy.maxCompressedLength(protoLength);
         if (compressed.length < maxCompressed) {
             compressed = new byte[Math.max(maxCompressed, compressed.length * 2)];
         }
         try {
-            bodyLength = Snappy.compress(proto, 0, protoLength, compressed, 0);
+            bodyLength = Snappy.compress(lastProto, 0, protoLength, compressed, 0);
         } catch (IOException e) {
             throw new UncheckedIOException("Snappy compression of a " + protoLength + "-byte request failed", e);
         }
@@ -79,94 +74,53 @@ public final class RemoteWriteRequestEncoder {
         return bodyLength;
     }
 
-    /** The uncompressed protobuf of the last request (for tests and benchmarks). */
+    /** The uncompressed protobuf of the last request, while its batch is unchanged (for tests and benchmarks). */
     public byte[] uncompressedProtobuf() {
-        return Arrays.copyOf(proto, protoLength);
+        return Arrays.copyOf(lastProto, protoLength);
     }
 
-    private void writeSlice(TimeSeries ts, int start, int end, int messageSize) {
-        writeByte(TAG_TIMESERIES);
-        writeVarint(messageSize);
+    /**
+     * Appends one {@code timeseries} field of a WriteRequest: the series' labels and its samples
+     * {@code [start, end)}; {@code messageSize} is the TimeSeries message's body size, as measured by the batch.
+     */
+    static void writeSlice(ProtoBuffer out, TimeSeries ts, int start, int end, int messageSize) {
+        out.writeByte(TAG_TIMESERIES);
+        out.writeVarint(messageSize);
         String[] names = ts.labelNamesArray();
         String[] values = ts.labelValuesArray();
         boolean nameWritten = false;
         for (int i = 0; i < names.length; i++) {
             if (!nameWritten && names[i].compareTo(NAME_LABEL) > 0) {
-                writeLabel(NAME_LABEL, ts.metricName());
+                writeLabel(out, NAME_LABEL, ts.metricName());
                 nameWritten = true;
             }
-            writeLabel(names[i], values[i]);
+            writeLabel(out, names[i], values[i]);
         }
         if (!nameWritten) {
-            writeLabel(NAME_LABEL, ts.metricName());
+            writeLabel(out, NAME_LABEL, ts.metricName());
         }
         for (int i = start; i < end; i++) {
             long timestamp = ts.timestamp(i);
-            writeByte(TAG_SAMPLES);
-            writeVarint(9 + 1 + varintSize(timestamp));
-            writeByte(TAG_SAMPLE_VALUE);
-            writeFixed64(Double.doubleToRawLongBits(ts.value(i)));
-            writeByte(TAG_SAMPLE_TIMESTAMP);
-            writeVarint(timestamp);
+            out.writeByte(TAG_SAMPLES);
+            out.writeVarint(9 + 1 + varintSize(timestamp));
+            out.writeByte(TAG_SAMPLE_VALUE);
+            out.writeFixed64(Double.doubleToRawLongBits(ts.value(i)));
+            out.writeByte(TAG_SAMPLE_TIMESTAMP);
+            out.writeVarint(timestamp);
         }
     }
 
-    private void writeLabel(String name, String value) {
+    private static void writeLabel(ProtoBuffer out, String name, String value) {
         int nameBytes = utf8Length(name);
         int valueBytes = utf8Length(value);
-        writeByte(TAG_LABELS);
-        writeVarint(labelMessageSize(nameBytes, valueBytes));
-        writeByte(TAG_LABEL_NAME);
-        writeVarint(nameBytes);
-        writeUtf8(name);
-        writeByte(TAG_LABEL_VALUE);
-        writeVarint(valueBytes);
-        writeUtf8(value);
-    }
-
-    private void writeByte(int b) {
-        proto[pos++] = (byte) b;
-    }
-
-    private void writeVarint(long v) {
-        while ((v & ~0x7FL) != 0) {
-            proto[pos++] = (byte) ((v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        proto[pos++] = (byte) v;
-    }
-
-    private void writeFixed64(long v) {
-        for (int i = 0; i < 8; i++) {
-            proto[pos++] = (byte) (v >>> (8 * i));
-        }
-    }
-
-    /** UTF-8 straight into the buffer: no intermediate byte[] per string. */
-    private void writeUtf8(String s) {
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                proto[pos++] = (byte) c;
-            } else if (c < 0x800) {
-                proto[pos++] = (byte) (0xC0 | (c >> 6));
-                proto[pos++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(++i));
-                proto[pos++] = (byte) (0xF0 | (cp >> 18));
-                proto[pos++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                proto[pos++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                proto[pos++] = (byte) (0x80 | (cp & 0x3F));
-            } else if (Character.isSurrogate(c)) {
-                // An unpaired surrogate has no UTF-8 form; '?' is what String.getBytes(UTF_8) writes too.
-                proto[pos++] = (byte) '?';
-            } else {
-                proto[pos++] = (byte) (0xE0 | (c >> 12));
-                proto[pos++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                proto[pos++] = (byte) (0x80 | (c & 0x3F));
-            }
-        }
+        out.writeByte(TAG_LABELS);
+        out.writeVarint(labelMessageSize(nameBytes, valueBytes));
+        out.writeByte(TAG_LABEL_NAME);
+        out.writeVarint(nameBytes);
+        out.writeUtf8(name);
+        out.writeByte(TAG_LABEL_VALUE);
+        out.writeVarint(valueBytes);
+        out.writeUtf8(value);
     }
 
     /** Size of all label fields of a series, the {@code __name__} label included. */

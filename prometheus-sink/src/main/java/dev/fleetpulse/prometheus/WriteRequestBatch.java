@@ -3,9 +3,8 @@ package dev.fleetpulse.prometheus;
 import java.util.Arrays;
 
 /**
- * The samples of one remote-write request: a list of series slices (a series and a range of its samples), with
- * the exact protobuf size kept up to date as slices are added, so the batch limits are byte-exact and the
- * encoder never has to measure twice.
+ * The samples of one remote-write request: a list of series slices (a series and a range of its samples) and
+ * their protobuf, encoded as each slice is added, so the batch limits are byte-exact and sending only compresses.
  *
  * <p>Limits: a batch takes samples until it holds {@code maxSamples} or the next sample would push the encoded
  * {@code WriteRequest} past {@code maxBytes}. An empty batch always takes at least one sample, so a single
@@ -28,13 +27,13 @@ public final class WriteRequestBatch {
     private TimeSeries[] series = new TimeSeries[16];
     private int[] from = new int[16];
     private int[] to = new int[16];
-    /** Size of each slice's TimeSeries message body (labels + samples), without its own tag and length. */
-    private int[] messageSizes = new int[16];
     private int slices;
     private int samples;
     private long encodedBytes;
     private long firstEnqueuedMillis;
     private final NewestTimestamps newest = new NewestTimestamps();
+    /** The WriteRequest protobuf of the slices so far; always {@link #encodedBytes} long. */
+    private final ProtoBuffer protobuf = new ProtoBuffer(4096);
 
     public WriteRequestBatch(int maxSamples, long maxBytes) {
         this.maxSamples = maxSamples;
@@ -89,18 +88,23 @@ public final class WriteRequestBatch {
             series = Arrays.copyOf(series, capacity);
             from = Arrays.copyOf(from, capacity);
             to = Arrays.copyOf(to, capacity);
-            messageSizes = Arrays.copyOf(messageSizes, capacity);
         }
         if (samples == 0) {
             firstEnqueuedMillis = nowMillis;
         }
+        int fieldSize = RemoteWriteRequestEncoder.lengthDelimitedSize(messageSize);
+        protobuf.ensureRoom(fieldSize);
+        RemoteWriteRequestEncoder.writeSlice(protobuf, ts, start, end, messageSize);
         series[slices] = ts;
         from[slices] = start;
         to[slices] = end;
-        messageSizes[slices] = messageSize;
         slices++;
         samples += end - start;
-        encodedBytes += RemoteWriteRequestEncoder.lengthDelimitedSize(messageSize);
+        encodedBytes += fieldSize;
+        if (protobuf.length() != encodedBytes) {
+            throw new IllegalStateException("Encoded " + protobuf.length() + " bytes but the batch measured "
+                    + encodedBytes);
+        }
     }
 
     /** True when no further sample would be accepted, so the batch should be sent. */
@@ -119,6 +123,11 @@ public final class WriteRequestBatch {
     /** Exact size of the uncompressed {@code WriteRequest} protobuf. */
     public long encodedBytes() {
         return encodedBytes;
+    }
+
+    /** The uncompressed {@code WriteRequest} protobuf, valid for {@link #encodedBytes()} bytes until the next change. */
+    byte[] protobuf() {
+        return protobuf.array();
     }
 
     /** Wall-clock time the first sample entered this batch: drives the max-age flush and the age gauge. */
@@ -140,10 +149,6 @@ public final class WriteRequestBatch {
 
     int to(int slice) {
         return to[slice];
-    }
-
-    int messageSize(int slice) {
-        return messageSizes[slice];
     }
 
     /**
@@ -187,6 +192,7 @@ public final class WriteRequestBatch {
         encodedBytes = 0;
         firstEnqueuedMillis = 0;
         newest.clear();
+        protobuf.clear();
     }
 
     /**

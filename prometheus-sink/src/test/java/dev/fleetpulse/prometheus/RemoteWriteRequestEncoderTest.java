@@ -98,6 +98,47 @@ class RemoteWriteRequestEncoderTest {
         assertThat(encodeAndDecode(second)).containsExactly("__name__=m|3.0@1730621750002");
     }
 
+    @Test
+    void shouldEncodeBothHalvesOfASplitBatch() throws IOException {
+        TimeSeries a = TimeSeries.builder("m").label("s", "a").sample(1, T0).sample(2, T0 + 1).sample(3, T0 + 2)
+                .build();
+        TimeSeries b = TimeSeries.builder("m").label("s", "b").sample(4, T0).build();
+        WriteRequestBatch batch = batchOf(a, b);
+        WriteRequestBatch head = new WriteRequestBatch(10, 1_000_000);
+        WriteRequestBatch tail = new WriteRequestBatch(10, 1_000_000);
+
+        batch.splitInto(head, tail);
+
+        assertThat(encodeAndDecode(head)).containsExactly("__name__=m,s=a|1.0@1730621750000,2.0@1730621750001");
+        assertThat(encodeAndDecode(tail)).containsExactly("__name__=m,s=a|3.0@1730621750002",
+                "__name__=m,s=b|4.0@1730621750000");
+    }
+
+    @Test
+    void shouldEncodeOnlyWhatWasAddedSinceTheBatchWasCleared() throws IOException {
+        WriteRequestBatch batch = batchOf(TimeSeries.builder("first").label("region", "Long region name")
+                .sample(1, T0).build());
+        batch.clear();
+
+        batch.add(TimeSeries.builder("m").sample(2, T0).build(), 0, 0);
+
+        assertThat(encodeAndDecode(batch)).containsExactly("__name__=m|2.0@1730621750000");
+    }
+
+    @Test
+    void shouldGrowTheBatchBufferForLargeSeries() throws IOException {
+        TimeSeries.Builder builder = TimeSeries.builder("m").label("text", "x".repeat(10_000));
+        for (int i = 0; i < 2_000; i++) {
+            builder.sample(i, T0 + i);
+        }
+        WriteRequestBatch batch = batchOf(builder.build());
+
+        List<String> decoded = encodeAndDecode(batch);
+
+        assertThat(decoded).hasSize(1);
+        assertThat(decoded.get(0)).startsWith("__name__=m,text=xxxx").contains("1999.0@1730621751999");
+    }
+
     static WriteRequestBatch batchOf(TimeSeries... series) {
         WriteRequestBatch batch = new WriteRequestBatch(Integer.MAX_VALUE, Long.MAX_VALUE);
         for (TimeSeries s : series) {
