@@ -5,7 +5,6 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
 import java.io.IOException;
 
@@ -41,13 +40,13 @@ public final class SeriesKeySerializer extends TypeSerializerSingleton<SeriesKey
 
     @Override
     public void serialize(SeriesKey key, DataOutputView out) throws IOException {
-        StringValue.writeString(key.metricName(), out);
+        LabelsIo.writeString(key.metricName(), out);
         LabelsIo.write(key.labelNamesArray(), key.labelValuesArray(), out);
     }
 
     @Override
     public SeriesKey deserialize(DataInputView in) throws IOException {
-        String metricName = StringValue.readString(in);
+        String metricName = LabelsIo.readString(in);
         int labelCount = in.readInt();
         String[] names = new String[labelCount];
         String[] values = new String[labelCount];

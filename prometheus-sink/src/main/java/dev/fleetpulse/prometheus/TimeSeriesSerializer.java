@@ -5,7 +5,6 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
 import java.io.IOException;
 
@@ -45,7 +44,7 @@ public final class TimeSeriesSerializer extends TypeSerializerSingleton<TimeSeri
 
     @Override
     public void serialize(TimeSeries series, DataOutputView out) throws IOException {
-        StringValue.writeString(series.metricName(), out);
+        LabelsIo.writeString(series.metricName(), out);
         LabelsIo.write(series.labelNamesArray(), series.labelValuesArray(), out);
         int samples = series.sampleCount();
         out.writeInt(samples);
@@ -57,7 +56,7 @@ public final class TimeSeriesSerializer extends TypeSerializerSingleton<TimeSeri
 
     @Override
     public TimeSeries deserialize(DataInputView in) throws IOException {
-        String metricName = StringValue.readString(in);
+        String metricName = LabelsIo.readString(in);
         int labelCount = in.readInt();
         String[] names = new String[labelCount];
         String[] values = new String[labelCount];
