@@ -44,14 +44,21 @@ import java.util.concurrent.Future;
  *   <li><b>20 ms</b>: the sink at parallelism 1 through local-stack's fault proxy delaying every request by 20 ms,
  *       with 1 and with 4 requests in flight ({@code delayed-samples} per request in flight).</li>
  * </ul>
- * Each run gets a fresh Prometheus, so each creates the same series from scratch.
+ * Each run gets a fresh Prometheus, so each creates the same series from scratch. The bare client and the sink
+ * runs first write {@code warmup-samples} of another metric ({@value #WARMUP_METRIC}, over {@code warmup-series}
+ * series, few so that the head Prometheus starts the timed run with stays close to a fresh one's) to that Prometheus
+ * the same way, untimed: the JVM has compiled its hot paths and both Prometheus heads hold the same series when the
+ * clock starts, so the ratio compares steady rates rather than JIT and job start-up (a cold 3M-sample
+ * sink run spent a third of the job's CPU in the JIT compiler). {@code --warmup-samples 0} measures cold runs.
+ * The +20 ms runs are bound by latency, not CPU, and are not warmed up.
  *
  * <p>Run: {@code benchmarks/run.sh SinkThroughput [--samples 3M] [--series 300000] [--parallelism 1,2]
- * [--lanes 4,8] [--delayed-samples 400k] [--xmx 1g] [--max-load 2.5]}
+ * [--lanes 4,8] [--warmup-samples 1M] [--warmup-series 10000] [--delayed-samples 400k] [--xmx 1g] [--max-load 2.5]}
  */
 public final class SinkThroughput {
 
     static final String METRIC = "vehicle_ic_rpm";
+    static final String WARMUP_METRIC = "vehicle_ic_rpm_warmup";
     private static final int BATCH_SAMPLES = PrometheusSink.Builder.DEFAULT_MAX_BATCH_SAMPLES;
     private static final Duration ADDED_LATENCY = Duration.ofMillis(20);
 
@@ -60,15 +67,27 @@ public final class SinkThroughput {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals(ChildJvm.CHILD_FLAG)) {
-            runJob(args[1], Long.parseLong(args[2]), Integer.parseInt(args[3]), Long.parseLong(args[4]),
-                    Integer.parseInt(args[5]), Integer.parseInt(args[6]));
+            String url = args[1];
+            int seriesCount = Integer.parseInt(args[3]);
+            long t0 = Long.parseLong(args[4]);
+            int parallelism = Integer.parseInt(args[5]);
+            int inFlight = Integer.parseInt(args[6]);
+            long warmupSamples = Long.parseLong(args[7]);
+            int warmupSeries = Integer.parseInt(args[8]);
+            if (warmupSamples > 0) {
+                runJob(url, WARMUP_METRIC, warmupSamples, warmupSeries, t0, parallelism, inFlight);
+            }
+            long netRuntimeMs = runJob(url, METRIC, Long.parseLong(args[2]), seriesCount, t0, parallelism, inFlight);
+            ChildJvm.report(Map.of("netRuntimeMs", netRuntimeMs));
             return;
         }
         HarnessArgs options = HarnessArgs.parse(args, "samples", "series", "parallelism", "lanes",
-                "delayed-samples", "xmx", "max-load");
+                "warmup-samples", "warmup-series", "delayed-samples", "xmx", "max-load");
         long samples = options.count("samples", 3_000_000);
         // As many series as RawWriterCatchUp's topic gives (100k vehicles, mostly 3 metrics each).
         int seriesCount = (int) options.count("series", 300_000);
+        long warmupSamples = options.count("warmup-samples", 1_000_000);
+        int warmupSeries = (int) options.count("warmup-series", 10_000);
         long delayedSamples = options.count("delayed-samples", 400_000);
         String xmx = options.text("xmx", "1g");
         double maxLoad = options.decimal("max-load", 2.5);
@@ -82,8 +101,11 @@ public final class SinkThroughput {
 
         long bareBest = 0;
         for (int lanes : options.ints("lanes", List.of(4, 8))) {
-            List<List<byte[]>> requests = encode(samples, seriesCount, t0, lanes);
+            List<List<byte[]>> warmup = encode(WARMUP_METRIC, warmupSamples, warmupSeries, t0, lanes);
+            List<List<byte[]>> requests = encode(METRIC, samples, seriesCount, t0, lanes);
             try (LocalPrometheus prometheus = LocalPrometheus.builder().start()) {
+                sendAll(URI.create(prometheus.remoteWriteUrl()), warmup);
+                warmup = null;
                 double loadBefore = Machine.awaitQuiet(maxLoad, maxWait);
                 long nanos = sendAll(URI.create(prometheus.remoteWriteUrl()), requests);
                 double loadAfter = Machine.oneMinuteLoad();
@@ -97,8 +119,8 @@ public final class SinkThroughput {
         for (int parallelism : options.ints("parallelism", List.of(1, 2))) {
             try (LocalPrometheus prometheus = LocalPrometheus.builder().start()) {
                 long rate = runSink(report, prometheus, prometheus.remoteWriteUrl(), samples, seriesCount, t0,
-                        parallelism, PrometheusSink.Builder.DEFAULT_MAX_IN_FLIGHT_REQUESTS, xmx, maxLoad, maxWait,
-                        "sink", bareBest);
+                        parallelism, PrometheusSink.Builder.DEFAULT_MAX_IN_FLIGHT_REQUESTS, warmupSamples,
+                        warmupSeries, xmx, maxLoad, maxWait, "sink", bareBest);
                 report.note(String.format("sink at parallelism %d: %.0f%% of the best bare client", parallelism,
                         100.0 * rate / bareBest));
             }
@@ -112,7 +134,7 @@ public final class SinkThroughput {
                 // Samples in proportion to the lanes, so both runs last about as long and the job's start-up
                 // weighs the same in both rates.
                 long rate = runSink(report, prometheus, proxy.proxiedUrl(prometheus.remoteWriteUrl()),
-                        delayedSamples * inFlight, seriesCount, t0, 1, inFlight, xmx, maxLoad, maxWait,
+                        delayedSamples * inFlight, seriesCount, t0, 1, inFlight, 0, 0, xmx, maxLoad, maxWait,
                         "sink, +20 ms per request", oneLane);
                 if (inFlight == 1) {
                     oneLane = rate;
@@ -123,6 +145,10 @@ public final class SinkThroughput {
             }
         }
         report.note("ratio: sink rows against the best bare client; +20 ms rows against 1 in flight");
+        report.note(warmupSamples > 0
+                ? String.format("bare client and sink rows: after %,d untimed warm-up samples of %s (%,d series) "
+                        + "to the same Prometheus from the same JVM", warmupSamples, WARMUP_METRIC, warmupSeries)
+                : "cold runs: no warm-up");
         report.note("job JVM: " + List.of("-Xmx" + xmx, "-XX:+UseParallelGC") + "; checkpoints every "
                 + JobEnvironment.DEFAULT_CHECKPOINT_INTERVAL.toSeconds() + " s; sink defaults: " + BATCH_SAMPLES
                 + " samples per request, " + PrometheusSink.Builder.DEFAULT_MAX_IN_FLIGHT_REQUESTS
@@ -131,12 +157,14 @@ public final class SinkThroughput {
     }
 
     private static long runSink(Report report, LocalPrometheus prometheus, String url, long samples, int seriesCount,
-                                long t0, int parallelism, int inFlight, String xmx, double maxLoad, Duration maxWait,
-                                String label, long baseline) throws InterruptedException {
+                                long t0, int parallelism, int inFlight, long warmupSamples, int warmupSeries,
+                                String xmx, double maxLoad, Duration maxWait, String label, long baseline)
+            throws InterruptedException {
         double loadBefore = Machine.awaitQuiet(maxLoad, maxWait);
         ChildJvm.Result job = ChildJvm.run(SinkThroughput.class, List.of("-Xmx" + xmx, "-XX:+UseParallelGC"),
                 List.of(url, Long.toString(samples), Integer.toString(seriesCount), Long.toString(t0),
-                        Integer.toString(parallelism), Integer.toString(inFlight)));
+                        Integer.toString(parallelism), Integer.toString(inFlight), Long.toString(warmupSamples),
+                        Integer.toString(warmupSeries)));
         double loadAfter = Machine.oneMinuteLoad();
         long millis = job.longValue("netRuntimeMs");
         long rate = samples * 1000 / millis;
@@ -147,10 +175,10 @@ public final class SinkThroughput {
     }
 
     /** Sample {@code k} of the run: series {@code k % seriesCount}, one second after that series' previous one. */
-    static TimeSeries sample(long k, int seriesCount, long t0, String[] vehicleIds, String[] regions) {
+    static TimeSeries sample(String metric, long k, int seriesCount, long t0, String[] vehicleIds, String[] regions) {
         int series = (int) (k % seriesCount);
         long round = k / seriesCount;
-        return TimeSeries.builder(METRIC)
+        return TimeSeries.builder(metric)
                 .label("region", regions[series])
                 .label("vehicle_id", vehicleIds[series])
                 .sample(800 + k % 5000, t0 + round * 1000)
@@ -174,7 +202,7 @@ public final class SinkThroughput {
     }
 
     /** Encodes the run's samples into full requests, per lane (series {@code s} goes to lane {@code s % lanes}). */
-    private static List<List<byte[]>> encode(long samples, int seriesCount, long t0, int lanes) {
+    private static List<List<byte[]>> encode(String metric, long samples, int seriesCount, long t0, int lanes) {
         String[] ids = vehicleIds(seriesCount);
         String[] regions = regions(seriesCount);
         List<List<byte[]>> requests = new ArrayList<>();
@@ -187,7 +215,7 @@ public final class SinkThroughput {
         for (long k = 0; k < samples; k++) {
             int lane = (int) (k % seriesCount % lanes);
             WriteRequestBatch batch = batches.get(lane);
-            batch.add(sample(k, seriesCount, t0, ids, regions), 0, 0);
+            batch.add(sample(metric, k, seriesCount, t0, ids, regions), 0, 0);
             if (batch.isFull()) {
                 requests.get(lane).add(encodeAndClear(encoder, batch));
             }
@@ -237,11 +265,12 @@ public final class SinkThroughput {
         }
     }
 
-    private static void runJob(String url, long samples, int seriesCount, long t0, int parallelism, int inFlight)
-            throws Exception {
+    /** Runs one job of the sink benchmark in this JVM; returns its net runtime in milliseconds. */
+    private static long runJob(String url, String metric, long samples, int seriesCount, long t0, int parallelism,
+                               int inFlight) throws Exception {
         StreamExecutionEnvironment env = LocalJobEnvironment.create(parallelism);
         PrometheusSink sink = PrometheusSink.builder().endpointUrl(url).maxInFlightRequests(inFlight).build();
-        env.fromSource(new DataGeneratorSource<>(new SampleGenerator(seriesCount, t0), samples,
+        env.fromSource(new DataGeneratorSource<>(new SampleGenerator(metric, seriesCount, t0), samples,
                         TimeSeriesTypeInfoFactory.TYPE_INFO), WatermarkStrategy.noWatermarks(), "Samples")
                 .uid("samples")
                 .setParallelism(1)
@@ -249,8 +278,8 @@ public final class SinkThroughput {
                 .sinkTo(sink)
                 .uid("prometheus-sink")
                 .name("Prometheus remote-write");
-        JobExecutionResult result = env.execute("sink benchmark");
-        ChildJvm.report(Map.of("netRuntimeMs", result.getNetRuntime()));
+        JobExecutionResult result = env.execute("sink benchmark " + metric);
+        return result.getNetRuntime();
     }
 
     /** Builds sample {@code k} of the run, as {@link #sample} does for the bare client. */
@@ -258,12 +287,14 @@ public final class SinkThroughput {
 
         private static final long serialVersionUID = 1L;
 
+        private final String metric;
         private final int seriesCount;
         private final long t0;
         private transient String[] vehicleIds;
         private transient String[] regions;
 
-        SampleGenerator(int seriesCount, long t0) {
+        SampleGenerator(String metric, int seriesCount, long t0) {
+            this.metric = metric;
             this.seriesCount = seriesCount;
             this.t0 = t0;
         }
@@ -276,7 +307,7 @@ public final class SinkThroughput {
 
         @Override
         public TimeSeries map(Long k) {
-            return sample(k, seriesCount, t0, vehicleIds, regions);
+            return sample(metric, k, seriesCount, t0, vehicleIds, regions);
         }
     }
 }
