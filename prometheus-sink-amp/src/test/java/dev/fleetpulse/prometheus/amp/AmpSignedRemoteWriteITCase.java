@@ -56,8 +56,13 @@ class AmpSignedRemoteWriteITCase {
     static final String METRIC = "amp_signer_it_rpm";
     static final List<String> VEHICLES = List.of("V0000000001", "V0000000002", "V0000000003");
     static final int SAMPLES_PER_VEHICLE = 4;
-    /** Longer than a second, so a retry is signed with a later X-Amz-Date than the attempt it repeats. */
-    static final Duration RETRY_BACKOFF = Duration.ofMillis(1100);
+    /**
+     * Over a second even after the jitter takes up to half of it off, so a retry is signed with a later X-Amz-Date
+     * (one-second resolution) than the attempt it repeats; SigV4 is deterministic, so within the same second a
+     * re-signed retry carries the very same signature. (At 1,100 ms the retry came 550-1,100 ms later and this test
+     * failed once in CI when the attempt and its retry fell in one second.)
+     */
+    static final Duration RETRY_BACKOFF = Duration.ofMillis(2100);
 
     static final Pattern AUTHORIZATION = Pattern.compile("AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY
             + "/(\\d{8})/" + REGION + "/aps/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})");
