@@ -42,6 +42,8 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrometheusSinkWriter.class);
     private static final int MAX_LOGGED_BODY = 500;
+    /** Cleared batches a lane keeps for reuse (each keeps the buffer it grew to, up to maxBatchBytes). */
+    private static final int MAX_POOLED_BATCHES_PER_LANE = 16;
 
     private final PrometheusSinkSettings settings;
     private final RequestSigner signer;
@@ -390,9 +392,15 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
             return batch != null ? batch : new WriteRequestBatch(settings.maxBatchSamples(), settings.maxBatchBytes());
         }
 
+        /**
+         * Keeps a few cleared batches, with their grown buffers, for reuse; more are left to the garbage collector,
+         * so a burst of small batches (age flushes while a lane retries) does not pin their buffers for good.
+         */
         private void release(WriteRequestBatch batch) {
-            batch.clear();
-            free.addFirst(batch);
+            if (free.size() < MAX_POOLED_BATCHES_PER_LANE) {
+                batch.clear();
+                free.addFirst(batch);
+            }
         }
     }
 }

@@ -33,7 +33,7 @@ public final class WriteRequestBatch {
     private long firstEnqueuedMillis;
     private final NewestTimestamps newest = new NewestTimestamps();
     /** The WriteRequest protobuf of the slices so far; always {@link #encodedBytes} long. */
-    private final ProtoBuffer protobuf = new ProtoBuffer(4096);
+    private final ProtoBuffer protobuf = new ProtoBuffer(256);
 
     public WriteRequestBatch(int maxSamples, long maxBytes) {
         this.maxSamples = maxSamples;
