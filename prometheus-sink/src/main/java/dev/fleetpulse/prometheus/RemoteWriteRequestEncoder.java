@@ -47,12 +47,9 @@ public final class RemoteWriteRequestEncoder {
      * compressed length (the body is {@link #body()}).
      */
     public int encode(WriteRequestBatch batch) {
-        long size = batch.encodedBytes();
-        if (size > Integer.MAX_VALUE - 64) {
-            throw new IllegalArgumentException("Write request of " + size + " bytes is too large to encode");
-        }
         lastProto = batch.protobuf();
-        protoLength = (int) size;
+        // Fits an int: the batch's ProtoBuffer refused to grow past Integer.MAX_VALUE - 64 while encoding it.
+        protoLength = (int) batch.encodedBytes();
         int maxCompressed = Snappy.maxCompressedLength(protoLength);
         if (compressed.length < maxCompressed) {
             compressed = new byte[Math.max(maxCompressed, compressed.length * 2)];

@@ -125,7 +125,7 @@ public final class WriteRequestBatch {
         return encodedBytes;
     }
 
-    /** The uncompressed {@code WriteRequest} protobuf, valid for {@link #encodedBytes()} bytes until the next change. */
+    /** The uncompressed {@code WriteRequest} protobuf, valid for {@link #encodedBytes()} bytes until it changes. */
     byte[] protobuf() {
         return protobuf.array();
     }
