@@ -72,6 +72,26 @@ class OpenWindowTest {
         }
     }
 
+    /** Events wait in a batch before they reach the table; every read of the window must see them all the same. */
+    @Test
+    void shouldShowEventsOfAnUnfinishedBatchToEveryRead() {
+        OpenWindow window = new OpenWindow();
+        window.add(new VehicleEvent(EventType.IC_RPM, "V0000000001", Region.UK, T0, 900));
+        window.add(new VehicleEvent(EventType.WARNINGS, "V0000000002", Region.US, T0 + 1, 3));
+        window.add(new VehicleEvent(EventType.WARNINGS, "V0000000002", Region.US, T0, 5));
+
+        assertThat(window.isEmpty()).isFalse();
+        Map<String, VehicleActivity> seen = new HashMap<>();
+        window.forEach((vehicleId, region, activity) -> seen.put(vehicleId + "/" + region, activity));
+        assertThat(seen).containsOnly(
+                Map.entry("V0000000001/" + Region.UK, new VehicleActivity(true, VehicleActivity.NO_WARNING, 0)),
+                Map.entry("V0000000002/" + Region.US, new VehicleActivity(false, T0 + 1, 3)));
+
+        window.add(new VehicleEvent(EventType.IC_RPM, "V0000000003", Region.UK, T0, 900));
+        window.clear();
+        assertThat(window.isEmpty()).as("a cleared window drops its unfinished batch too").isTrue();
+    }
+
     private static VehicleEvent randomEvent(Random random) {
         int vehicle = random.nextInt(30_000);
         String id = vehicle % 100 == 0 ? "car-" + vehicle : String.format("V%010d", vehicle);
