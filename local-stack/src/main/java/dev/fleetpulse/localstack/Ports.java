@@ -5,8 +5,11 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Port helpers. Every local service listens on the loopback interface only. */
 public final class Ports {
@@ -17,6 +20,16 @@ public final class Ports {
     private static final int REMEMBERED = 256;
 
     private static final Deque<Integer> HANDED_OUT = new ArrayDeque<>();
+
+    /** Lowest port handed out: above the well-known and most registered service ports. */
+    static final int LOWEST = 10_000;
+    /**
+     * Ports are handed out below this, the start of the kernel's ephemeral range, from which it assigns the local
+     * port of every outgoing connection and of every listener bound to port 0. A port from that range can be taken
+     * by any such socket between the probe and the service's own bind (seen in CI: a Flink metrics reporter of the
+     * demo found its port in use). Linux: the first number of ip_local_port_range; elsewhere the IANA start, 49152.
+     */
+    static final int EPHEMERAL_START = ephemeralStart();
 
     private Ports() {
     }
@@ -40,12 +53,9 @@ public final class Ports {
             throw new IllegalArgumentException("count must be positive, got " + count);
         }
         for (int attempt = 0; attempt < 100; attempt++) {
-            int first = probe();
-            if (first + count - 1 > 65_535) {
-                continue;
-            }
+            int first = candidate(count);
             synchronized (HANDED_OUT) {
-                if (rangeAvailable(first, count)) {
+                if (isFree(first) && rangeAvailable(first, count)) {
                     for (int port = first; port < first + count; port++) {
                         HANDED_OUT.addLast(port);
                     }
@@ -78,11 +88,25 @@ public final class Ports {
         }
     }
 
-    private static int probe() {
+    /** A random first port of {@code count} below the ephemeral range, or from the kernel if there is no room. */
+    private static int candidate(int count) {
+        if (EPHEMERAL_START - count > LOWEST) {
+            return ThreadLocalRandom.current().nextInt(LOWEST, EPHEMERAL_START - count + 1);
+        }
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-            return socket.getLocalPort();
+            return Math.min(socket.getLocalPort(), 65_536 - count);
         } catch (IOException e) {
             throw new UncheckedIOException("No free port on " + LOOPBACK, e);
+        }
+    }
+
+    private static int ephemeralStart() {
+        try {
+            // readAllLines, not readString: procfs reports a size of 0, and readString then returned only "3".
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).strip();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 49_152;
         }
     }
 

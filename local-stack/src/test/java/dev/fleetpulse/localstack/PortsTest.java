@@ -28,6 +28,17 @@ class PortsTest {
         }
     }
 
+    /** The kernel gives ephemeral ports to outgoing connections and port-0 listeners at any time; ours avoid them. */
+    @Test
+    void shouldHandOutPortsBelowTheEphemeralRange() {
+        assertThat(Ports.EPHEMERAL_START).isGreaterThan(Ports.LOWEST + 1000);
+        for (int i = 0; i < 200; i++) {
+            assertThat(Ports.freePort()).isBetween(Ports.LOWEST, Ports.EPHEMERAL_START - 1);
+        }
+        int first = Ports.freeRange(3);
+        assertThat(first + 2).isLessThan(Ports.EPHEMERAL_START);
+    }
+
     @Test
     void shouldRejectAnEmptyRange() {
         assertThatThrownBy(() -> Ports.freeRange(0)).isInstanceOf(IllegalArgumentException.class);
