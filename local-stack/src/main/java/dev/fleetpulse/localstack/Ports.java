@@ -35,10 +35,11 @@ public final class Ports {
     }
 
     /**
-     * A port that was free a moment ago and that this JVM has not handed out recently. The probe socket is closed
-     * before the caller binds, so without the memory two calls in a row may get the same port from the kernel
-     * (seen in CI: Kafka's client and controller listeners got one port). Another process may still take the port
-     * before the service binds it; that window is tiny on a test machine and a bind failure is reported clearly.
+     * A port below the ephemeral range ({@link #EPHEMERAL_START}) that was free a moment ago and that this JVM has
+     * not handed out recently. The probe socket is closed before the caller binds, so without the memory two calls in
+     * a row could get the same port (seen in CI: Kafka's client and controller listeners got one port). Another
+     * process may still bind the port explicitly before the service does; that window is tiny on a test machine and a
+     * bind failure is reported clearly.
      */
     public static int freePort() {
         return freeRange(1);
