@@ -44,15 +44,18 @@ import java.util.concurrent.Future;
  *   <li><b>20 ms</b>: the sink at parallelism 1 through local-stack's fault proxy delaying every request by 20 ms,
  *       with 1 and with 4 requests in flight ({@code delayed-samples} per request in flight).</li>
  * </ul>
- * Each run gets a fresh Prometheus, so each creates the same series from scratch. The bare client and the sink
- * runs first write {@code warmup-samples} of another metric ({@value #WARMUP_METRIC}, over {@code warmup-series}
- * series, few so that the head Prometheus starts the timed run with stays close to a fresh one's) to that Prometheus
- * the same way, untimed: the JVM has compiled its hot paths and both Prometheus heads hold the same series when the
- * clock starts, so the ratio compares steady rates rather than JIT and job start-up (a cold 3M-sample
- * sink run spent a third of the job's CPU in the JIT compiler). {@code --warmup-samples 0} measures cold runs.
- * The +20 ms runs are bound by latency, not CPU, and are not warmed up.
+ * Each run gets a fresh Prometheus, so each creates the same series from scratch. The bare client and the sink runs
+ * first write {@code warmup-samples} of another metric ({@value #WARMUP_METRIC}, over {@code warmup-series} series,
+ * few so that the head Prometheus starts the timed run with stays close to a fresh one's) to that Prometheus the
+ * same way, untimed: the JVM has compiled most of its hot paths and both Prometheus heads hold the same series when
+ * the clock starts (a cold 3M-sample sink run spent a third of the job's CPU in the JIT compiler). The warm-up does
+ * not finish the job's compilation: a per-thread CPU count of the job JVM showed the C2 compiler at 0.07-0.45 cores
+ * for about the first 14 s of the timed 300k-series run, after a 1M- or 3M-sample warm-up alike, and near zero after
+ * that. So the default run is 10M samples (20-25 s), most of it past that point; at the earlier default of 3M (about
+ * 9 s) the rate was mostly that of a job still being compiled. {@code --warmup-samples 0} measures cold runs. The
+ * +20 ms runs are bound by latency, not CPU, and are not warmed up; {@code --delayed-samples 0} skips them.
  *
- * <p>Run: {@code benchmarks/run.sh SinkThroughput [--samples 3M] [--series 300000] [--parallelism 1,2]
+ * <p>Run: {@code benchmarks/run.sh SinkThroughput [--samples 10M] [--series 300000] [--parallelism 1,2]
  * [--lanes 4,8] [--warmup-samples 1M] [--warmup-series 10000] [--delayed-samples 400k] [--xmx 1g] [--max-load 2.5]}
  */
 public final class SinkThroughput {
@@ -83,7 +86,7 @@ public final class SinkThroughput {
         }
         HarnessArgs options = HarnessArgs.parse(args, "samples", "series", "parallelism", "lanes",
                 "warmup-samples", "warmup-series", "delayed-samples", "xmx", "max-load");
-        long samples = options.count("samples", 3_000_000);
+        long samples = options.count("samples", 10_000_000);
         // As many series as RawWriterCatchUp's topic gives (100k vehicles, mostly 3 metrics each).
         int seriesCount = (int) options.count("series", 300_000);
         long warmupSamples = options.count("warmup-samples", 1_000_000);
@@ -127,7 +130,7 @@ public final class SinkThroughput {
         }
 
         long oneLane = 0;
-        for (int inFlight : List.of(1, 4)) {
+        for (int inFlight : delayedSamples > 0 ? List.of(1, 4) : List.<Integer>of()) {
             try (LocalPrometheus prometheus = LocalPrometheus.builder().start();
                  FaultInjectingProxy proxy = FaultInjectingProxy.start(URI.create(prometheus.baseUrl()))) {
                 proxy.plan(FaultPlan.cycle(Fault.delay(ADDED_LATENCY)));
@@ -144,7 +147,8 @@ public final class SinkThroughput {
                 }
             }
         }
-        report.note("ratio: sink rows against the best bare client; +20 ms rows against 1 in flight");
+        report.note("ratio: sink rows against the best bare client"
+                + (delayedSamples > 0 ? "; +20 ms rows against 1 in flight" : ""));
         report.note(warmupSamples > 0
                 ? String.format("bare client and sink rows: after %,d untimed warm-up samples of %s (%,d series) "
                         + "to the same Prometheus from the same JVM", warmupSamples, WARMUP_METRIC, warmupSeries)
