@@ -3,8 +3,6 @@ package dev.fleetpulse.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.fleetpulse.localstack.Ports;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -25,7 +24,8 @@ class JobEnvironmentWebUiITCase {
 
     @Test
     void shouldServeFlinkWebUiOnLoopbackWhenWebUiFlagIsGiven() throws Exception {
-        int port = freePort();
+        // Below the ephemeral range, so no outgoing connection of this JVM can take it before the UI binds it.
+        int port = Ports.freePort();
         StreamExecutionEnvironment env = JobEnvironment.create(
                 Map.of("web-ui", String.valueOf(port), "parallelism", "1", "checkpoint-interval", "off"));
         env.fromSequence(0, Long.MAX_VALUE).uid("numbers").name("Numbers")
@@ -55,12 +55,6 @@ class JobEnvironmentWebUiITCase {
                 }
                 Thread.sleep(200);
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }
