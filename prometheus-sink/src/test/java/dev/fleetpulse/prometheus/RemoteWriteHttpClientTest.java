@@ -2,6 +2,7 @@ package dev.fleetpulse.prometheus;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
+import dev.fleetpulse.localstack.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,6 @@ import java.lang.management.ManagementFactory;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -96,10 +96,7 @@ class RemoteWriteHttpClientTest {
 
     @Test
     void shouldCompleteExceptionallyWhenNothingListens() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = Ports.freePort();
         RemoteWriteHttpClient client = new RemoteWriteHttpClient(
                 URI.create("http://127.0.0.1:" + closedPort + "/api/v1/write"), Duration.ofSeconds(5),
                 Duration.ofSeconds(5), "client-test", null, executor);

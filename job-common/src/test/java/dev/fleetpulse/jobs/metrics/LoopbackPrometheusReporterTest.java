@@ -1,5 +1,6 @@
 package dev.fleetpulse.jobs.metrics;
 
+import dev.fleetpulse.localstack.Ports;
 import org.apache.flink.metrics.prometheus.LoopbackPrometheusReporter;
 import org.apache.flink.metrics.reporter.MetricReporterFactory;
 import org.junit.jupiter.api.Test;
@@ -20,10 +21,7 @@ class LoopbackPrometheusReporterTest {
 
     @Test
     void shouldServeTheMetricsEndpointOn127001AtTheConfiguredPort() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
+        int port = Ports.freePort();
         Properties properties = new Properties();
         properties.setProperty(LoopbackPrometheusReporterFactory.PORT, Integer.toString(port));
         LoopbackPrometheusReporter reporter =
