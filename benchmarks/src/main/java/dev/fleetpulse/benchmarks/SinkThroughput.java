@@ -51,7 +51,7 @@ import java.util.concurrent.Future;
  * the clock starts (a cold 3M-sample sink run spent a third of the job's CPU in the JIT compiler). The warm-up does
  * not finish the job's compilation: a per-thread CPU count of the job JVM showed the C2 compiler at 0.07-0.45 cores
  * for about the first 14 s of the timed 300k-series run, after a 1M- or 3M-sample warm-up alike, and near zero after
- * that. So the default run is 10M samples (20-25 s), most of it past that point; at the earlier default of 3M (about
+ * that. So the default run is 10M samples (20-30 s), most of it past that point; at the earlier default of 3M (about
  * 9 s) the rate was mostly that of a job still being compiled. {@code --warmup-samples 0} measures cold runs. The
  * +20 ms runs are bound by latency, not CPU, and are not warmed up; {@code --delayed-samples 0} skips them.
  *
