@@ -56,7 +56,7 @@ public final class Ports {
         for (int attempt = 0; attempt < 100; attempt++) {
             int first = candidate(count);
             synchronized (HANDED_OUT) {
-                if (isFree(first) && rangeAvailable(first, count)) {
+                if (rangeAvailable(first, count)) {
                     for (int port = first; port < first + count; port++) {
                         HANDED_OUT.addLast(port);
                     }
@@ -73,7 +73,7 @@ public final class Ports {
 
     private static boolean rangeAvailable(int first, int count) {
         for (int port = first; port < first + count; port++) {
-            if (HANDED_OUT.contains(port) || (port != first && !isFree(port))) {
+            if (HANDED_OUT.contains(port) || !isFree(port)) {
                 return false;
             }
         }
