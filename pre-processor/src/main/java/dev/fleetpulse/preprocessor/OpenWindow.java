@@ -205,7 +205,7 @@ final class OpenWindow {
         size = 0;
         for (int at = 0; at < old.length; at += STRIDE) {
             if (old[at] != EMPTY) {
-                int to = claim(old[at], old[at + 1] & ~(MOVED | COUNT_MASK));
+                int to = claim(old[at], regionBits(regionOf(old, at)));
                 entries[to + 1] = old[at + 1];
                 entries[to + 2] = old[at + 2];
             }
