@@ -8,8 +8,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The strings and label block shared by {@link TimeSeriesSerializer} and {@link SeriesKeySerializer}, in Flink's
- * {@link StringValue} wire format (length + 1, then each char, all as 7-bit varints).
+ * The strings of the sink's Flink serializers, in two forms.
+ *
+ * <p>{@link #writeUtf8} / {@link #readUtf8}: the byte length as a 7-bit varint, then the UTF-8 bytes, copied in one
+ * call each way ({@link TimeSeriesSerializer}, on every record a job sends to the sink). Lossless for every string a
+ * {@link TimeSeries.Builder} accepts, which replaces unpaired surrogates (they have no UTF-8 form) when it is given
+ * them.
+ *
+ * <p>{@link #writeString} / {@link #readString} and the label block: Flink's {@link StringValue} wire format (length
+ * + 1, then each char, all as 7-bit varints), lossless for any string ({@link SeriesKeySerializer}, whose keys may be
+ * in state, and {@link TimeSeriesFormat1Serializer}, which reads state of the first format).
  *
  * <p>Strings are written by {@link StringValue#writeString} and read by {@link #readString}, which reads the same
  * bytes without {@code StringValue.readString}'s thread-local char buffer: on the sink's task thread that lookup
@@ -18,6 +26,26 @@ import java.nio.charset.StandardCharsets;
 final class LabelsIo {
 
     private LabelsIo() {
+    }
+
+    static void writeUtf8(String s, DataOutputView out) throws IOException {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        writeVarint(utf8.length, out);
+        out.write(utf8);
+    }
+
+    static String readUtf8(DataInputView in) throws IOException {
+        byte[] utf8 = new byte[readVarint(in)];
+        in.readFully(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    private static void writeVarint(int value, DataOutputView out) throws IOException {
+        while ((value & ~0x7F) != 0) {
+            out.writeByte((value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        out.writeByte(value);
     }
 
     static void writeString(String s, DataOutputView out) throws IOException {

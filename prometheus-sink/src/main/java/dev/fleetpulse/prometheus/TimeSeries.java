@@ -2,6 +2,7 @@ package dev.fleetpulse.prometheus;
 
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,6 +35,13 @@ public final class TimeSeries {
         this.labelValues = labelValues;
         this.values = values;
         this.timestamps = timestamps;
+    }
+
+    /** Trusted constructor with the series hash already known (0: not known); see {@link TimeSeriesSerializer}. */
+    TimeSeries(String metricName, String[] labelNames, String[] labelValues, double[] values, long[] timestamps,
+               long seriesHash) {
+        this(metricName, labelNames, labelValues, values, timestamps);
+        this.seriesHash = seriesHash;
     }
 
     public static Builder builder(String metricName) {
@@ -157,7 +165,11 @@ public final class TimeSeries {
             this.metricName = metricName;
         }
 
-        /** Adds a label; an empty value means "no label" in Prometheus, so it is dropped. */
+        /**
+         * Adds a label; an empty value means "no label" in Prometheus, so it is dropped. Prometheus takes label
+         * values as UTF-8, in which an unpaired surrogate has no form: each becomes '?', as {@code
+         * String.getBytes(UTF_8)} would write it, so the series holds exactly the text that is sent.
+         */
         public Builder label(String name, String value) {
             if (value == null) {
                 throw new IllegalArgumentException(
@@ -172,7 +184,7 @@ public final class TimeSeries {
                 labelVals = Arrays.copyOf(labelVals, labelCount * 2);
             }
             names[labelCount] = name;
-            labelVals[labelCount] = value;
+            labelVals[labelCount] = withoutUnpairedSurrogates(value);
             labelCount++;
             return this;
         }
@@ -258,6 +270,16 @@ public final class TimeSeries {
                 times[j + 1] = time;
             }
         }
+    }
+
+    private static String withoutUnpairedSurrogates(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isSurrogate(value.charAt(i))) {
+                // Rare: let the JDK's encoder find the unpaired ones (a pair stays a pair).
+                return new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+            }
+        }
+        return value;
     }
 
     static boolean isValidMetricName(String name) {

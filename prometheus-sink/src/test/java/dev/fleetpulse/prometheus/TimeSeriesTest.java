@@ -124,6 +124,32 @@ class TimeSeriesTest {
     }
 
     @Test
+    void shouldReplaceUnpairedSurrogatesInLabelValuesAsUtf8DoesSoTheSeriesSurvivesItsSerializer()
+            throws IOException {
+        TimeSeries series = TimeSeries.builder("m").label("a", "x\ud800y").label("b", "\udc00🚗\ud83d")
+                .sample(1, T0).build();
+
+        assertThat(series.labels()).containsExactly(Map.entry("a", "x?y"), Map.entry("b", "?🚗?"));
+        assertThat(roundTrip(TimeSeriesSerializer.INSTANCE, series)).isEqualTo(series);
+    }
+
+    @Test
+    void shouldCarryTheSeriesHashThroughItsSerializer() throws IOException {
+        TimeSeries series = TimeSeries.builder("vehicle_ic_rpm").label("vehicle_id", "V0000012345")
+                .label("region", "UK").sample(4356, T0).build();
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TimeSeriesSerializer.INSTANCE.serialize(series, out);
+        byte[] bytes = out.getCopyOfBuffer();
+        // The hash leads the record; a changed hash must come out as written, not be computed again.
+        bytes[0] ^= 0x40;
+
+        TimeSeries copy = TimeSeriesSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes));
+
+        assertThat(copy.seriesHash()).isEqualTo(series.seriesHash() ^ (0x40L << 56));
+        assertThat(copy.labels()).isEqualTo(series.labels());
+    }
+
+    @Test
     void shouldBeSerializedByFlinkWithoutKryoWhenGenericTypesAreDisabled() {
         TypeInformation<TimeSeries> seriesType = TypeExtractor.getForClass(TimeSeries.class);
         TypeInformation<SeriesKey> keyType =

@@ -1,0 +1,80 @@
+package dev.fleetpulse.prometheus;
+
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+import java.io.IOException;
+
+/**
+ * The first format of {@link TimeSeriesSerializer}, kept to read state written with it: metric name, label count,
+ * label name/value pairs, sample count, value/timestamp pairs, strings in Flink's {@code StringValue} format, no
+ * series hash. Flink gets it from {@link TimeSeriesSerializer.TimeSeriesSerializerSnapshot#restoreSerializer()} for
+ * such state and migrates the state to the current format.
+ */
+final class TimeSeriesFormat1Serializer extends TypeSerializerSingleton<TimeSeries> {
+
+    static final TimeSeriesFormat1Serializer INSTANCE = new TimeSeriesFormat1Serializer();
+
+    private TimeSeriesFormat1Serializer() {
+    }
+
+    @Override
+    public boolean isImmutableType() {
+        return true;
+    }
+
+    @Override
+    public TimeSeries createInstance() {
+        return null;
+    }
+
+    @Override
+    public TimeSeries copy(TimeSeries from) {
+        return from;
+    }
+
+    @Override
+    public TimeSeries copy(TimeSeries from, TimeSeries reuse) {
+        return from;
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(TimeSeries series, DataOutputView out) throws IOException {
+        LabelsIo.writeString(series.metricName(), out);
+        LabelsIo.write(series.labelNamesArray(), series.labelValuesArray(), out);
+        TimeSeriesSerializer.writeSamples(series, out);
+    }
+
+    @Override
+    public TimeSeries deserialize(DataInputView in) throws IOException {
+        String metricName = LabelsIo.readString(in);
+        int labelCount = in.readInt();
+        String[] names = new String[labelCount];
+        String[] values = new String[labelCount];
+        LabelsIo.read(names, values, in);
+        return TimeSeriesSerializer.readSamples(metricName, names, values, 0L, in);
+    }
+
+    @Override
+    public TimeSeries deserialize(TimeSeries reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView in, DataOutputView out) throws IOException {
+        serialize(deserialize(in), out);
+    }
+
+    @Override
+    public TypeSerializerSnapshot<TimeSeries> snapshotConfiguration() {
+        return new TimeSeriesSerializer.TimeSeriesSerializerSnapshot(
+                TimeSeriesSerializer.TimeSeriesSerializerSnapshot.FORMAT_1);
+    }
+}
