@@ -25,6 +25,11 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code raw}: 500 series of one sample each, the raw-event writer's shape (high cardinality, one sample per
  * event). {@code aggregated}: 10 series of 50 samples each.
  *
+ * <p>The same series objects go into every request, so from the second one on their label fields are encoded
+ * already, as they are for series that reach the sink through the {@code keyBy} (the serializer encodes them from
+ * the bytes it reads). {@code TimeSeriesShuffleBenchmark.receiveAndEncode} measures the sink's whole per-series
+ * path, deserialization included.
+ *
  * <p>Run: {@code benchmarks/run.sh jmh RemoteWriteEncodeBenchmark}
  */
 @State(Scope.Thread)

@@ -1,8 +1,11 @@
 package dev.fleetpulse.benchmarks;
 
+import dev.fleetpulse.prometheus.PrometheusSink;
+import dev.fleetpulse.prometheus.RemoteWriteRequestEncoder;
 import dev.fleetpulse.prometheus.TimeSeries;
 import dev.fleetpulse.prometheus.TimeSeriesKeySelector;
 import dev.fleetpulse.prometheus.TimeSeriesSerializer;
+import dev.fleetpulse.prometheus.WriteRequestBatch;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  *       serialize it into the network buffer.</li>
  *   <li>{@code receive}: the sink's task: deserialize the series, key it (Flink sets the key context of a keyed
  *       operator for every record), and take the hash the writer assigns its lane by.</li>
+ *   <li>{@code receiveAndEncode}: all the sink's task does per series up to the bytes it sends: {@code receive}, then
+ *       add the series to a 500-sample request and encode and compress that request.</li>
  * </ul>
  *
  * <p>Run: {@code benchmarks/run.sh jmh TimeSeriesShuffleBenchmark}
@@ -48,6 +53,9 @@ public class TimeSeriesShuffleBenchmark {
     private final DataInputDeserializer in = new DataInputDeserializer();
     private String[] vehicleIds;
     private String[] regions;
+    private final WriteRequestBatch batch = new WriteRequestBatch(SERIES,
+            PrometheusSink.Builder.DEFAULT_MAX_BATCH_BYTES);
+    private final RemoteWriteRequestEncoder encoder = new RemoteWriteRequestEncoder();
     private byte[] serialized;
     private int serializedLength;
 
@@ -83,5 +91,19 @@ public class TimeSeriesShuffleBenchmark {
             hashes += keys.getKey(series).hashCode() + series.seriesHash();
         }
         return hashes;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SERIES)
+    public int receiveAndEncode() throws IOException {
+        in.setBuffer(serialized, 0, serializedLength);
+        batch.clear();
+        int keyHashes = 0;
+        for (int k = 0; k < SERIES; k++) {
+            TimeSeries series = TimeSeriesSerializer.INSTANCE.deserialize(in);
+            keyHashes += keys.getKey(series).hashCode();
+            batch.add(series, 0, 0L);
+        }
+        return keyHashes + encoder.encode(batch);
     }
 }

@@ -10,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * The strings of the sink's Flink serializers, in two forms.
  *
- * <p>{@link #writeUtf8} / {@link #readUtf8}: the byte length as a 7-bit varint, then the UTF-8 bytes, copied in one
- * call each way ({@link TimeSeriesSerializer}, on every record a job sends to the sink). Lossless for every string a
- * {@link TimeSeries.Builder} accepts, which replaces unpaired surrogates (they have no UTF-8 form) when it is given
- * them.
+ * <p>{@link #writeUtf8} / {@link #readUtf8Bytes}: the byte length as a 7-bit varint, then the UTF-8 bytes, copied
+ * in one call each way ({@link TimeSeriesSerializer}, on every record a job sends to the sink). Lossless for every
+ * string a {@link TimeSeries.Builder} accepts, which replaces unpaired surrogates (they have no UTF-8 form) when it
+ * is given them.
  *
  * <p>{@link #writeString} / {@link #readString} and the label block: Flink's {@link StringValue} wire format (length
  * + 1, then each char, all as 7-bit varints), lossless for any string ({@link SeriesKeySerializer}, whose keys may be
@@ -34,10 +34,11 @@ final class LabelsIo {
         out.write(utf8);
     }
 
-    static String readUtf8(DataInputView in) throws IOException {
+    /** The bytes {@link #writeUtf8} wrote, still encoded. */
+    static byte[] readUtf8Bytes(DataInputView in) throws IOException {
         byte[] utf8 = new byte[readVarint(in)];
         in.readFully(utf8);
-        return new String(utf8, StandardCharsets.UTF_8);
+        return utf8;
     }
 
     private static void writeVarint(int value, DataOutputView out) throws IOException {

@@ -58,30 +58,8 @@ final class ProtoBuffer {
         }
     }
 
-    /** UTF-8 straight into the buffer: no intermediate byte[] per string. */
-    void writeUtf8(String s) {
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes[pos++] = (byte) c;
-            } else if (c < 0x800) {
-                bytes[pos++] = (byte) (0xC0 | (c >> 6));
-                bytes[pos++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(++i));
-                bytes[pos++] = (byte) (0xF0 | (cp >> 18));
-                bytes[pos++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                bytes[pos++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                bytes[pos++] = (byte) (0x80 | (cp & 0x3F));
-            } else if (Character.isSurrogate(c)) {
-                // An unpaired surrogate has no UTF-8 form; '?' is what String.getBytes(UTF_8) writes too.
-                bytes[pos++] = (byte) '?';
-            } else {
-                bytes[pos++] = (byte) (0xE0 | (c >> 12));
-                bytes[pos++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                bytes[pos++] = (byte) (0x80 | (c & 0x3F));
-            }
-        }
+    void writeBytes(byte[] b) {
+        System.arraycopy(b, 0, bytes, pos, b.length);
+        pos += b.length;
     }
 }

@@ -4,6 +4,7 @@ import org.xerial.snappy.Snappy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -29,6 +30,7 @@ import java.util.Arrays;
 public final class RemoteWriteRequestEncoder {
 
     private static final String NAME_LABEL = "__name__";
+    private static final byte[] NAME_LABEL_BYTES = NAME_LABEL.getBytes(StandardCharsets.US_ASCII);
     private static final int TAG_TIMESERIES = 1 << 3 | 2;
     private static final int TAG_LABELS = 1 << 3 | 2;
     private static final int TAG_SAMPLES = 2 << 3 | 2;
@@ -83,19 +85,7 @@ public final class RemoteWriteRequestEncoder {
     static void writeSlice(ProtoBuffer out, TimeSeries ts, int start, int end, int messageSize) {
         out.writeByte(TAG_TIMESERIES);
         out.writeVarint(messageSize);
-        String[] names = ts.labelNamesArray();
-        String[] values = ts.labelValuesArray();
-        boolean nameWritten = false;
-        for (int i = 0; i < names.length; i++) {
-            if (!nameWritten && names[i].compareTo(NAME_LABEL) > 0) {
-                writeLabel(out, NAME_LABEL, ts.metricName());
-                nameWritten = true;
-            }
-            writeLabel(out, names[i], values[i]);
-        }
-        if (!nameWritten) {
-            writeLabel(out, NAME_LABEL, ts.metricName());
-        }
+        out.writeBytes(labelFields(ts));
         for (int i = start; i < end; i++) {
             long timestamp = ts.timestamp(i);
             out.writeByte(TAG_SAMPLES);
@@ -107,28 +97,72 @@ public final class RemoteWriteRequestEncoder {
         }
     }
 
-    private static void writeLabel(ProtoBuffer out, String name, String value) {
-        int nameBytes = utf8Length(name);
-        int valueBytes = utf8Length(value);
-        out.writeByte(TAG_LABELS);
-        out.writeVarint(labelMessageSize(nameBytes, valueBytes));
-        out.writeByte(TAG_LABEL_NAME);
-        out.writeVarint(nameBytes);
-        out.writeUtf8(name);
-        out.writeByte(TAG_LABEL_VALUE);
-        out.writeVarint(valueBytes);
-        out.writeUtf8(value);
-    }
-
     /** Size of all label fields of a series, the {@code __name__} label included. */
     static int labelsSize(TimeSeries ts) {
-        int size = lengthDelimitedSize(labelMessageSize(NAME_LABEL.length(), utf8Length(ts.metricName())));
-        String[] names = ts.labelNamesArray();
-        String[] values = ts.labelValuesArray();
-        for (int i = 0; i < names.length; i++) {
-            size += lengthDelimitedSize(labelMessageSize(utf8Length(names[i]), utf8Length(values[i])));
+        return labelFields(ts).length;
+    }
+
+    /**
+     * The label fields of the series' TimeSeries message, {@code __name__} included: encoded once per series object
+     * and kept on it, since a batch measures them before it writes them and a series split across requests writes
+     * them more than once. A series that came through {@link TimeSeriesSerializer} has them already, from the UTF-8
+     * bytes it was read from.
+     */
+    static byte[] labelFields(TimeSeries ts) {
+        byte[] fields = ts.labelFields();
+        if (fields == null) {
+            String[] names = ts.labelNamesArray();
+            String[] values = ts.labelValuesArray();
+            byte[][] nameBytes = new byte[names.length][];
+            byte[][] valueBytes = new byte[names.length][];
+            for (int i = 0; i < names.length; i++) {
+                nameBytes[i] = names[i].getBytes(StandardCharsets.UTF_8);
+                valueBytes[i] = values[i].getBytes(StandardCharsets.UTF_8);
+            }
+            fields = labelFields(ts.metricName().getBytes(StandardCharsets.UTF_8), names, nameBytes, valueBytes);
+            ts.labelFields(fields);
         }
-        return size;
+        return fields;
+    }
+
+    /**
+     * The label fields from the UTF-8 bytes of the metric name and of the labels (sorted by name); {@code names}
+     * places {@code __name__} at its sorted position. {@code String.getBytes(UTF_8)} writes an unpaired surrogate as
+     * '?', which is also what a series built by {@link TimeSeries.Builder} holds in its place.
+     */
+    static byte[] labelFields(byte[] metricName, String[] names, byte[][] nameBytes, byte[][] valueBytes) {
+        int size = labelFieldSize(NAME_LABEL_BYTES.length, metricName.length);
+        for (int i = 0; i < names.length; i++) {
+            size += labelFieldSize(nameBytes[i].length, valueBytes[i].length);
+        }
+        ProtoBuffer out = new ProtoBuffer(size);
+        boolean nameWritten = false;
+        for (int i = 0; i < names.length; i++) {
+            if (!nameWritten && names[i].compareTo(NAME_LABEL) > 0) {
+                writeLabel(out, NAME_LABEL_BYTES, metricName);
+                nameWritten = true;
+            }
+            writeLabel(out, nameBytes[i], valueBytes[i]);
+        }
+        if (!nameWritten) {
+            writeLabel(out, NAME_LABEL_BYTES, metricName);
+        }
+        return out.array();
+    }
+
+    private static void writeLabel(ProtoBuffer out, byte[] name, byte[] value) {
+        out.writeByte(TAG_LABELS);
+        out.writeVarint(labelMessageSize(name.length, value.length));
+        out.writeByte(TAG_LABEL_NAME);
+        out.writeVarint(name.length);
+        out.writeBytes(name);
+        out.writeByte(TAG_LABEL_VALUE);
+        out.writeVarint(value.length);
+        out.writeBytes(value);
+    }
+
+    private static int labelFieldSize(int nameBytes, int valueBytes) {
+        return lengthDelimitedSize(labelMessageSize(nameBytes, valueBytes));
     }
 
     /** Size of one {@code samples} field of a TimeSeries message (tag, length, value and timestamp fields). */
@@ -150,24 +184,5 @@ public final class RemoteWriteRequestEncoder {
         // 7 payload bits per byte; a negative int64 always takes 10 bytes.
         int bits = 64 - Long.numberOfLeadingZeros(v);
         return bits == 0 ? 1 : (bits + 6) / 7;
-    }
-
-    static int utf8Length(String s) {
-        int n = s.length();
-        int bytes = n;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80) {
-                if (c < 0x800) {
-                    bytes += 1;
-                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    bytes += 2;
-                    i++;
-                } else if (!Character.isSurrogate(c)) {
-                    bytes += 2;
-                }
-            }
-        }
-        return bytes;
     }
 }

@@ -27,6 +27,11 @@ public final class TimeSeries {
     private final long[] timestamps;
     /** Lazily computed; racy single-check is fine because the value is a pure function of immutable fields. */
     private long seriesHash;
+    /**
+     * The label fields of the remote-write encoding, from {@link RemoteWriteRequestEncoder#labelFields}; set by the
+     * serializer or on first use by the sink's task thread, which is the only thread that reads it.
+     */
+    private byte[] labelFields;
 
     /** Trusted constructor: arrays must already be validated, sorted and owned by this instance. */
     TimeSeries(String metricName, String[] labelNames, String[] labelValues, double[] values, long[] timestamps) {
@@ -102,6 +107,14 @@ public final class TimeSeries {
             seriesHash = h;
         }
         return h;
+    }
+
+    byte[] labelFields() {
+        return labelFields;
+    }
+
+    void labelFields(byte[] fields) {
+        labelFields = fields;
     }
 
     String[] labelNamesArray() {

@@ -8,6 +8,7 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Flink serializer for {@link TimeSeries}, format 2: series hash, metric name, label count, label name/value pairs,
@@ -17,8 +18,10 @@ import java.io.IOException;
  * Strings go as byte arrays, copied in one call each way, instead of Flink's char-by-char varints; and the series
  * hash travels with the series, because the receiving task needs it at once (Flink keys every record it receives,
  * the writer picks a lane by it) and computing it again costs a multiply per character. The hash is therefore part
- * of the format: a change to {@link SeriesKey#hash} needs a new format version. Deserialized series skip validation:
- * only built, hence validated, series were ever serialized.
+ * of the format: a change to {@link SeriesKey#hash} needs a new format version. A deserialized series also gets its
+ * remote-write label fields ({@link RemoteWriteRequestEncoder#labelFields}) from the bytes just read, which the sink
+ * would otherwise encode from the strings again. Deserialized series skip validation: only built, hence validated,
+ * series were ever serialized.
  *
  * <p>The series is immutable, so copies are free. State written with format 1 is read by
  * {@link TimeSeriesFormat1Serializer} and migrated (see {@link TimeSeriesSerializerSnapshot}).
@@ -69,15 +72,22 @@ public final class TimeSeriesSerializer extends TypeSerializerSingleton<TimeSeri
     @Override
     public TimeSeries deserialize(DataInputView in) throws IOException {
         long seriesHash = in.readLong();
-        String metricName = LabelsIo.readUtf8(in);
+        byte[] metricName = LabelsIo.readUtf8Bytes(in);
         int labelCount = in.readInt();
         String[] names = new String[labelCount];
         String[] values = new String[labelCount];
+        byte[][] nameBytes = new byte[labelCount][];
+        byte[][] valueBytes = new byte[labelCount][];
         for (int i = 0; i < labelCount; i++) {
-            names[i] = LabelsIo.readUtf8(in);
-            values[i] = LabelsIo.readUtf8(in);
+            nameBytes[i] = LabelsIo.readUtf8Bytes(in);
+            valueBytes[i] = LabelsIo.readUtf8Bytes(in);
+            names[i] = new String(nameBytes[i], StandardCharsets.UTF_8);
+            values[i] = new String(valueBytes[i], StandardCharsets.UTF_8);
         }
-        return readSamples(metricName, names, values, seriesHash, in);
+        TimeSeries series = readSamples(new String(metricName, StandardCharsets.UTF_8), names, values, seriesHash, in);
+        // The sink encodes these fields next; the bytes are at hand now, so it need not encode the strings again.
+        series.labelFields(RemoteWriteRequestEncoder.labelFields(metricName, names, nameBytes, valueBytes));
+        return series;
     }
 
     @Override

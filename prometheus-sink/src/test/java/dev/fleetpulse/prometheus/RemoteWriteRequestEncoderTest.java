@@ -7,6 +7,8 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.DescriptorValidationException;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.DynamicMessage;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 import org.xerial.snappy.Snappy;
 
@@ -44,6 +46,30 @@ class RemoteWriteRequestEncoderTest {
 
         assertThat(encodeAndDecode(batchOf(series)))
                 .containsExactly("AREA=b,Zone=a,__name__=m,region=c|1.0@1730621750000");
+    }
+
+    @Test
+    void shouldEncodeASeriesThatCameThroughItsFlinkSerializerToTheBytesOfTheBuiltOne() throws IOException {
+        List<TimeSeries> built = List.of(
+                TimeSeries.builder("vehicle_electric_rpm").label("vehicle_id", "V0000000001")
+                        .label("region", "São Paulo ✓ 🚗").sample(-1200.25, T0).build(),
+                TimeSeries.builder("m").label("Zone", "a").label("AREA", "b").label("region", "c\ud800")
+                        .sample(1, T0).sample(2, T0 + 1).build(),
+                TimeSeries.builder("up").sample(1, T0).build());
+
+        for (TimeSeries series : built) {
+            DataOutputSerializer out = new DataOutputSerializer(64);
+            TimeSeriesSerializer.INSTANCE.serialize(series, out);
+            TimeSeries received =
+                    TimeSeriesSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+
+            // The serializer encoded the labels from the bytes it read; the built series encodes its strings.
+            assertThat(received.labelFields()).isNotNull();
+            assertThat(series.labelFields()).isNull();
+            assertThat(protobufOf(batchOf(received))).isEqualTo(protobufOf(batchOf(series)));
+        }
+        assertThat(decode(protobufOf(batchOf(built.get(1))))).containsExactly(
+                "AREA=b,Zone=a,__name__=m,region=c?|1.0@1730621750000,2.0@1730621750001");
     }
 
     @Test
@@ -145,6 +171,10 @@ class RemoteWriteRequestEncoderTest {
             assertThat(batch.add(s, 0, 0)).isEqualTo(s.sampleCount());
         }
         return batch;
+    }
+
+    private static byte[] protobufOf(WriteRequestBatch batch) {
+        return Arrays.copyOf(batch.protobuf(), (int) batch.encodedBytes());
     }
 
     /** Each series as "labels|samples", decoded by protobuf-java from the snappy-decompressed body. */
