@@ -46,7 +46,10 @@ public final class WriteRequestBatch {
      */
     public int add(TimeSeries ts, int start, long nowMillis) {
         long seriesHash = ts.seriesHash();
-        if (ts.timestamp(start) <= newest.get(seriesHash)) {
+        // An empty batch holds no series (and takes any sample, even one at Long.MIN_VALUE, which is also what
+        // newest.get answers for a series it does not hold: refusing it would leave the writer sealing an empty
+        // batch forever).
+        if (samples > 0 && ts.timestamp(start) <= newest.get(seriesHash)) {
             return start;
         }
         int labelsSize = RemoteWriteRequestEncoder.labelsSize(ts);

@@ -87,6 +87,18 @@ class WriteRequestBatchTest {
     }
 
     @Test
+    void shouldTakeASampleAtTheSmallestTimestampWhenEmptySoTheWriterNeverWaitsForever() {
+        // Long.MIN_VALUE is also what the batch reports as the newest timestamp of a series it does not hold.
+        TimeSeries ancient = TimeSeries.builder("m").sample(1, Long.MIN_VALUE).build();
+        WriteRequestBatch batch = new WriteRequestBatch(100, 1_000_000);
+        batch.add(rpm("V1", 1), 0, ENQUEUED);
+
+        assertThat(batch.add(ancient, 0, ENQUEUED)).as("a non-empty batch starts the next request").isZero();
+        batch.clear();
+        assertThat(batch.add(ancient, 0, ENQUEUED)).as("an empty batch always takes a sample").isEqualTo(1);
+    }
+
+    @Test
     void shouldAlwaysTakeOneSampleWhenEmptyEvenIfItExceedsMaxBytes() {
         WriteRequestBatch batch = new WriteRequestBatch(100, 10);
 
