@@ -19,9 +19,10 @@ import java.nio.charset.StandardCharsets;
  * + 1, then each char, all as 7-bit varints), lossless for any string ({@link SeriesKeySerializer}, whose keys may be
  * in state, and {@link TimeSeriesFormat1Serializer}, which reads state of the first format).
  *
- * <p>Strings are written by {@link StringValue#writeString} and read by {@link #readString}, which reads the same
- * bytes without {@code StringValue.readString}'s thread-local char buffer: on the sink's task thread that lookup
- * took the slow path (a fresh 4 KiB buffer) for most strings, 11% of the thread in a profile of the raw shape.
+ * <p>In the second form, strings are written by {@link StringValue#writeString} and read by {@link #readString},
+ * which reads the same bytes without {@code StringValue.readString}'s thread-local char buffer: on the sink's task
+ * thread that lookup took the slow path (a fresh 4 KiB buffer) for most strings, 11% of the thread in a profile of
+ * the raw shape (when the sink's input still used this form).
  */
 final class LabelsIo {
 

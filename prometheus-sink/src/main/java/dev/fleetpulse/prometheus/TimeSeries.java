@@ -2,6 +2,8 @@ package dev.fleetpulse.prometheus;
 
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -10,15 +12,26 @@ import java.util.Map;
 /**
  * One Prometheus series (metric name plus labels) with one or more samples, the input of {@link PrometheusSink}.
  *
- * <p>Immutable. Labels are sorted by name and validated when built, so the sink never sends a request that
- * Prometheus would reject for its shape, and two equal series always encode to the same bytes. Samples are kept
- * in timestamp order (the builder sorts them, stably, if they were added out of order).
+ * <p>Immutable (apart from two caches of values derived from its content). Labels are sorted by name and validated
+ * when built, so the sink never sends a request that Prometheus would reject for its shape, and two equal series
+ * always encode to the same bytes. Samples are kept in timestamp order (the builder sorts them, stably, if they were
+ * added out of order).
  *
  * <p>Arrays instead of maps and lists: the raw-event writer builds one instance per event, and Flink serializes
  * it with {@link TimeSeriesSerializer} (never Kryo).
  */
 @TypeInfo(TimeSeriesTypeInfoFactory.class)
 public final class TimeSeries {
+
+    private static final VarHandle LABEL_FIELDS;
+
+    static {
+        try {
+            LABEL_FIELDS = MethodHandles.lookup().findVarHandle(TimeSeries.class, "labelFields", byte[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String metricName;
     private final String[] labelNames;
@@ -29,7 +42,9 @@ public final class TimeSeries {
     private long seriesHash;
     /**
      * The label fields of the remote-write encoding, from {@link RemoteWriteRequestEncoder#labelFields}; set by the
-     * serializer or on first use by the sink's task thread, which is the only thread that reads it.
+     * serializer or on first use by the sink. Written with release and read with acquire semantics, so that an
+     * instance shared by several subtasks (e.g. a constant emitted by chained sources) never shows another thread
+     * the array before its bytes; on x86 both are plain moves.
      */
     private byte[] labelFields;
 
@@ -110,11 +125,11 @@ public final class TimeSeries {
     }
 
     byte[] labelFields() {
-        return labelFields;
+        return (byte[]) LABEL_FIELDS.getAcquire(this);
     }
 
     void labelFields(byte[] fields) {
-        labelFields = fields;
+        LABEL_FIELDS.setRelease(this, fields);
     }
 
     String[] labelNamesArray() {
@@ -285,7 +300,8 @@ public final class TimeSeries {
         }
     }
 
-    private static String withoutUnpairedSurrogates(String value) {
+    /** The value with each unpaired surrogate replaced by '?', as {@link Builder#label} stores it. */
+    static String withoutUnpairedSurrogates(String value) {
         for (int i = 0; i < value.length(); i++) {
             if (Character.isSurrogate(value.charAt(i))) {
                 // Rare: let the JDK's encoder find the unpaired ones (a pair stays a pair).

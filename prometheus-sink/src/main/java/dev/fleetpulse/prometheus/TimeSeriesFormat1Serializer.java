@@ -59,6 +59,11 @@ final class TimeSeriesFormat1Serializer extends TypeSerializerSingleton<TimeSeri
         String[] names = new String[labelCount];
         String[] values = new String[labelCount];
         LabelsIo.read(names, values, in);
+        // Format 1 kept unpaired surrogates, which builders now replace: read as a builder would have built it, so
+        // the series equals a fresh one and its hash matches the text that format 2 writes.
+        for (int i = 0; i < labelCount; i++) {
+            values[i] = TimeSeries.withoutUnpairedSurrogates(values[i]);
+        }
         return TimeSeriesSerializer.readSamples(metricName, names, values, 0L, in);
     }
 

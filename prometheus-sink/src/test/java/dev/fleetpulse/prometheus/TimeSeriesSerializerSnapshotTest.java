@@ -46,6 +46,26 @@ class TimeSeriesSerializerSnapshotTest {
     }
 
     @Test
+    void shouldReadAnUnpairedSurrogateOfFormatOneStateAsABuilderNowStoresIt() throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        StringValue.writeString("m", out);
+        out.writeInt(1);
+        StringValue.writeString("a", out);
+        StringValue.writeString("x\ud800", out);
+        out.writeInt(1);
+        out.writeDouble(1.0);
+        out.writeLong(1_730_621_750_000L);
+        TimeSeries built = TimeSeries.builder("m").label("a", "x\ud800").sample(1.0, 1_730_621_750_000L).build();
+
+        TimeSeries restored =
+                TimeSeriesFormat1Serializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+
+        assertThat(restored.labelValue(0)).isEqualTo("x?");
+        assertThat(restored).isEqualTo(built);
+        assertThat(restored.seriesHash()).isEqualTo(built.seriesHash());
+    }
+
+    @Test
     void shouldWriteFormatOneExactlyAsTheFirstReleaseDid() throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(64);
 
