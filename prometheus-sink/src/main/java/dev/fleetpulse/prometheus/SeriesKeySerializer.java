@@ -2,41 +2,15 @@ package dev.fleetpulse.prometheus;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
 
 /** Flink serializer for {@link SeriesKey}: metric name, label count, label name/value pairs. */
-public final class SeriesKeySerializer extends TypeSerializerSingleton<SeriesKey> {
+public final class SeriesKeySerializer extends ImmutableValueSerializer<SeriesKey> {
 
     public static final SeriesKeySerializer INSTANCE = new SeriesKeySerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return true;
-    }
-
-    @Override
-    public SeriesKey createInstance() {
-        return null;
-    }
-
-    @Override
-    public SeriesKey copy(SeriesKey from) {
-        return from;
-    }
-
-    @Override
-    public SeriesKey copy(SeriesKey from, SeriesKey reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
 
     @Override
     public void serialize(SeriesKey key, DataOutputView out) throws IOException {
@@ -52,16 +26,6 @@ public final class SeriesKeySerializer extends TypeSerializerSingleton<SeriesKey
         String[] values = new String[labelCount];
         LabelsIo.read(names, values, in);
         return SeriesKey.of(metricName, names, values);
-    }
-
-    @Override
-    public SeriesKey deserialize(SeriesKey reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

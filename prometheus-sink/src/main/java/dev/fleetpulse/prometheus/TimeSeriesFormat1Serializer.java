@@ -1,7 +1,6 @@
 package dev.fleetpulse.prometheus;
 
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -13,36 +12,11 @@ import java.io.IOException;
  * series hash. Flink gets it from {@link TimeSeriesSerializer.TimeSeriesSerializerSnapshot#restoreSerializer()} for
  * such state and migrates the state to the current format.
  */
-final class TimeSeriesFormat1Serializer extends TypeSerializerSingleton<TimeSeries> {
+final class TimeSeriesFormat1Serializer extends ImmutableValueSerializer<TimeSeries> {
 
     static final TimeSeriesFormat1Serializer INSTANCE = new TimeSeriesFormat1Serializer();
 
     private TimeSeriesFormat1Serializer() {
-    }
-
-    @Override
-    public boolean isImmutableType() {
-        return true;
-    }
-
-    @Override
-    public TimeSeries createInstance() {
-        return null;
-    }
-
-    @Override
-    public TimeSeries copy(TimeSeries from) {
-        return from;
-    }
-
-    @Override
-    public TimeSeries copy(TimeSeries from, TimeSeries reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -65,16 +39,6 @@ final class TimeSeriesFormat1Serializer extends TypeSerializerSingleton<TimeSeri
             values[i] = TimeSeries.withoutUnpairedSurrogates(values[i]);
         }
         return TimeSeriesSerializer.readSamples(metricName, names, values, 0L, in);
-    }
-
-    @Override
-    public TimeSeries deserialize(TimeSeries reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

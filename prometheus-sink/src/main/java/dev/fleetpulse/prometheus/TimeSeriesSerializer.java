@@ -3,7 +3,6 @@ package dev.fleetpulse.prometheus;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -26,34 +25,9 @@ import java.nio.charset.StandardCharsets;
  * <p>The series is immutable, so copies are free. State written with format 1 is read by
  * {@link TimeSeriesFormat1Serializer} and migrated (see {@link TimeSeriesSerializerSnapshot}).
  */
-public final class TimeSeriesSerializer extends TypeSerializerSingleton<TimeSeries> {
+public final class TimeSeriesSerializer extends ImmutableValueSerializer<TimeSeries> {
 
     public static final TimeSeriesSerializer INSTANCE = new TimeSeriesSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return true;
-    }
-
-    @Override
-    public TimeSeries createInstance() {
-        return null;
-    }
-
-    @Override
-    public TimeSeries copy(TimeSeries from) {
-        return from;
-    }
-
-    @Override
-    public TimeSeries copy(TimeSeries from, TimeSeries reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
 
     @Override
     public void serialize(TimeSeries series, DataOutputView out) throws IOException {
@@ -88,16 +62,6 @@ public final class TimeSeriesSerializer extends TypeSerializerSingleton<TimeSeri
         // The sink encodes these fields next; the bytes are at hand now, so it need not encode the strings again.
         series.labelFields(RemoteWriteRequestEncoder.labelFields(metricName, names, nameBytes, valueBytes));
         return series;
-    }
-
-    @Override
-    public TimeSeries deserialize(TimeSeries reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     /** The samples, the same in both formats: count, then value/timestamp pairs. */
