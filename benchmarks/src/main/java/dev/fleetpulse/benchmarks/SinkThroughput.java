@@ -242,9 +242,8 @@ public final class SinkThroughput {
     private static long sendAll(URI endpoint, List<List<byte[]>> requests) throws Exception {
         ExecutorService lanes = Executors.newFixedThreadPool(requests.size());
         ExecutorService http = Executors.newCachedThreadPool();
-        try {
-            RemoteWriteHttpClient client = new RemoteWriteHttpClient(endpoint, Duration.ofSeconds(10),
-                    Duration.ofSeconds(30), "FleetPulse-benchmark", null, http);
+        try (RemoteWriteHttpClient client = new RemoteWriteHttpClient(endpoint, Duration.ofSeconds(10),
+                Duration.ofSeconds(30), "FleetPulse-benchmark", null, http)) {
             long start = System.nanoTime();
             List<Future<?>> done = new ArrayList<>();
             for (List<byte[]> lane : requests) {

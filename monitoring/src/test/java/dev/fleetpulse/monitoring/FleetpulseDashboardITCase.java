@@ -176,11 +176,11 @@ class FleetpulseDashboardITCase {
         }
         RemoteWriteRequestEncoder encoder = new RemoteWriteRequestEncoder();
         int length = encoder.encode(batch);
-        RemoteWriteHttpClient client = new RemoteWriteHttpClient(URI.create(PROMETHEUS.remoteWriteUrl()),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), "fleetpulse-dashboard-it", null, null);
+        try (RemoteWriteHttpClient client = new RemoteWriteHttpClient(URI.create(PROMETHEUS.remoteWriteUrl()),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), "fleetpulse-dashboard-it", null, null)) {
+            RemoteWriteHttpClient.WriteResponse response = client.send(encoder.body(), length).get();
 
-        RemoteWriteHttpClient.WriteResponse response = client.send(encoder.body(), length).get();
-
-        assertThat(response.status()).as(response.body()).isEqualTo(204);
+            assertThat(response.status()).as(response.body()).isEqualTo(204);
+        }
     }
 }

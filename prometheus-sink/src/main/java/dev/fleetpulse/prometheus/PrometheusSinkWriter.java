@@ -135,6 +135,7 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
         }
         scheduler.shutdownNow();
         httpExecutor.shutdownNow();
+        client.close();
         if (signer != null) {
             signer.close();
         }

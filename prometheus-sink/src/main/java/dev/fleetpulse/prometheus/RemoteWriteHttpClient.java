@@ -1,66 +1,114 @@
 package dev.fleetpulse.prometheus;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
+import java.net.Proxy;
+import java.net.ProxySelector;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Sends encoded remote-write bodies with the Remote-Write 1.0 headers, signing every attempt. Holds no
- * batching or retry logic, so it also serves as the bare client that benchmarks compare the sink against.
+ * Sends encoded remote-write bodies with the Remote-Write 1.0 headers over HTTP/1.1 keep-alive connections
+ * ({@link HttpConnection}), signing every attempt. Holds no batching or retry logic, so it also serves as the bare
+ * client that benchmarks compare the sink against.
+ *
+ * <p>Connections: an exchange takes an idle connection or opens one, so there are as many as requests in flight.
+ * Proxies: the JVM's default {@link ProxySelector} (as when the client was made) is asked for each new connection,
+ * as the JDK's HTTP client does: {@code https.proxyHost}, {@code http.proxyHost}, {@code http.nonProxyHosts},
+ * {@code socksProxyHost}; the first proxy it names is used.
+ * TLS: the JVM's default {@link SSLContext}, with the certificate checked against the endpoint's host.
  */
-public final class RemoteWriteHttpClient {
+public final class RemoteWriteHttpClient implements AutoCloseable {
 
-    /** Headers the JDK client sets itself (and refuses to take from callers). */
-    private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
+    /** Headers the client sets itself (and refuses to take from signers). */
+    private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade",
+            "transfer-encoding", "te", "trailer", "proxy-connection", "keep-alive");
 
     private final URI endpoint;
+    private final int connectTimeoutMillis;
     private final Duration requestTimeout;
     private final String userAgent;
     private final RequestSigner signer;
-    private final HttpClient client;
     private final Executor executor;
+    private final SSLSocketFactory tls;
+    private final ProxySelector proxies;
+    /** Request line and Host header, in origin form and in the absolute form a plain-HTTP proxy takes. */
+    private final String originHead;
+    private final String proxiedHead;
+    private final ConcurrentLinkedDeque<HttpConnection> idle = new ConcurrentLinkedDeque<>();
+    /** Closes the connection of an exchange that outlives {@code requestTimeout}, which unblocks its reads and writes. */
+    private final ScheduledThreadPoolExecutor deadlines;
+    private volatile boolean closed;
 
     /**
-     * @param executor runs the exchanges (one thread per request in flight) and the JDK client's own work; when
-     *                 null, the client makes a pool of daemon threads of its own
+     * @param executor runs the exchanges (one thread per request in flight); when null, the client makes a pool
+     *                 of daemon threads of its own
      */
     public RemoteWriteHttpClient(URI endpoint, Duration connectTimeout, Duration requestTimeout, String userAgent,
             RequestSigner signer, Executor executor) {
+        this(endpoint, connectTimeout, requestTimeout, userAgent, signer, executor, defaultTls(),
+                ProxySelector.getDefault());
+    }
+
+    /** With the TLS socket factory and proxy selector (null: none) given, for tests. */
+    RemoteWriteHttpClient(URI endpoint, Duration connectTimeout, Duration requestTimeout, String userAgent,
+            RequestSigner signer, Executor executor, SSLSocketFactory tls, ProxySelector proxies) {
         this.endpoint = endpoint;
+        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, connectTimeout.toMillis()));
         this.requestTimeout = requestTimeout;
         this.userAgent = userAgent;
         this.signer = signer;
-        this.executor = executor != null ? executor : Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "remote-write-http");
+        this.tls = tls;
+        this.proxies = proxies;
+        this.executor = executor != null ? executor : Executors.newCachedThreadPool(daemons("remote-write-http"));
+        this.originHead = head(HttpConnection.requestTarget(endpoint, false));
+        this.proxiedHead = head(HttpConnection.requestTarget(endpoint, true));
+        this.deadlines = new ScheduledThreadPoolExecutor(1, daemons("remote-write-http-deadlines"));
+        this.deadlines.setRemoveOnCancelPolicy(true);
+    }
+
+    private String head(String target) {
+        return "POST " + target + " HTTP/1.1\r\nHost: " + HttpConnection.hostHeader(endpoint) + "\r\n";
+    }
+
+    private static SSLSocketFactory defaultTls() {
+        try {
+            return SSLContext.getDefault().getSocketFactory();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("The JVM has no default TLS context", e);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemons(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
-        });
-        this.client = HttpClient.newBuilder()
-                // HTTP/1.1: on plain http the JDK would otherwise send an h2c upgrade that some receivers and
-                // proxies mishandle; one connection per lane is what we want anyway.
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connectTimeout)
-                .executor(this.executor)
-                .build();
+        };
     }
 
     /**
      * Signs and sends {@code body[0..length)}. The array must not change until the returned future completes.
-     * Network failures and signer exceptions complete the future exceptionally.
+     * Network failures, timeouts and signer exceptions complete the future exceptionally.
      */
     public CompletableFuture<WriteResponse> send(byte[] body, int length) {
         Request request = new Request(endpoint, body, length);
@@ -75,29 +123,69 @@ public final class RemoteWriteHttpClient {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        HttpRequest.Builder http = HttpRequest.newBuilder(endpoint)
-                .timeout(requestTimeout)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body, 0, length));
-        request.headers.forEach(http::header);
-        HttpRequest built = http.build();
-        // The blocking send on our own executor rather than sendAsync: the JDK's sendAsync hands every response
-        // to CompletableFuture's default executor, which starts a new thread per task when the common pool has
-        // fewer than two threads, i.e. on any machine with one or two cores (an MSF KPU has one vCPU). Profiled
-        // on two cores, that was a thread started and ended for every request.
-        return CompletableFuture.supplyAsync(() -> exchange(built), executor);
+        // On our own executor: one blocking exchange per request in flight, completed on the thread that ran it.
+        return CompletableFuture.supplyAsync(() -> exchange(request), executor);
     }
 
-    private WriteResponse exchange(HttpRequest request) {
+    private WriteResponse exchange(Request request) {
+        Deadline deadline = new Deadline();
+        ScheduledFuture<?> timer = deadlines.schedule(deadline, requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            return new WriteResponse(response.statusCode(), response.body(),
-                    response.headers().firstValue("Retry-After").orElse(null));
+            return exchange(request, deadline);
         } catch (IOException e) {
-            throw new CompletionException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CompletionException(e);
+            throw new CompletionException(deadline.expired()
+                    ? new HttpTimeoutException("No answer from " + endpoint + " within " + requestTimeout) : e);
+        } finally {
+            timer.cancel(false);
         }
+    }
+
+    private WriteResponse exchange(Request request, Deadline deadline) throws IOException {
+        HttpConnection connection = idle.pollFirst();
+        boolean reused = connection != null;
+        while (true) {
+            if (connection == null) {
+                connection = open();
+            }
+            deadline.watch(connection);
+            try {
+                byte[] head = request.head(connection.absoluteForm() ? proxiedHead : originHead);
+                WriteResponse response = connection.exchange(head, head.length, request.buffer, request.length);
+                if (deadline.finish() || !connection.reusable() || closed) {
+                    connection.close();
+                } else {
+                    idle.offerFirst(connection);
+                }
+                return response;
+            } catch (IOException | RuntimeException e) {
+                connection.close();
+                if (reused && !connection.answerStarted() && !deadline.expired() && e instanceof IOException) {
+                    // A kept-alive connection the server had closed while it was idle: once more on a new one.
+                    // Remote write may take the same samples twice (Prometheus keeps one of equal samples).
+                    reused = false;
+                    connection = null;
+                    continue;
+                }
+                throw e;
+            }
+        }
+    }
+
+    private HttpConnection open() throws IOException {
+        List<Proxy> candidates = proxies == null ? null : proxies.select(endpoint);
+        Proxy proxy = candidates == null || candidates.isEmpty() ? Proxy.NO_PROXY : candidates.get(0);
+        int readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, requestTimeout.toMillis()));
+        return HttpConnection.open(endpoint, proxy, connectTimeoutMillis, readTimeoutMillis, tls);
+    }
+
+    /** Closes the idle connections; exchanges still running close theirs when they end. */
+    @Override
+    public void close() {
+        closed = true;
+        for (HttpConnection connection; (connection = idle.pollFirst()) != null; ) {
+            connection.close();
+        }
+        deadlines.shutdownNow();
     }
 
     public URI endpoint() {
@@ -153,8 +241,83 @@ public final class RemoteWriteHttpClient {
             if (RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("Header " + name + " is set by the HTTP client itself");
             }
+            if (!isToken(name)) {
+                throw new IllegalArgumentException("Header name " + name + " is not an HTTP token");
+            }
+            if (!isFieldValue(value)) {
+                throw new IllegalArgumentException("Header " + name + " has a line break, a control character or a"
+                        + " character beyond ISO-8859-1 in its value");
+            }
             headers.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
             headers.put(name, value);
+        }
+
+        /** The request's head: {@code requestLine} (request line and Host), Content-Length, the headers set. */
+        byte[] head(String requestLine) {
+            StringBuilder head = new StringBuilder(requestLine.length() + 64 * (headers.size() + 1));
+            head.append(requestLine).append("Content-Length: ").append(length).append("\r\n");
+            headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        }
+
+        private static boolean isToken(String name) {
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                boolean alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                if (!alphanumeric && "!#$%&'*+-.^_`|~".indexOf(c) < 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean isFieldValue(String value) {
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * The deadline of one exchange: when it passes first, it closes the exchange's connection, which makes a
+     * blocked read or write fail; when the exchange finishes first, it does nothing.
+     */
+    private static final class Deadline implements Runnable {
+        private HttpConnection connection;
+        private boolean expired;
+        private boolean finished;
+
+        synchronized void watch(HttpConnection current) throws HttpTimeoutException {
+            if (expired) {
+                current.close();
+                throw new HttpTimeoutException("The request timed out");
+            }
+            connection = current;
+        }
+
+        /** Ends the watch; true when the deadline had already passed (the connection is then closed). */
+        synchronized boolean finish() {
+            finished = true;
+            connection = null;
+            return expired;
+        }
+
+        synchronized boolean expired() {
+            return expired;
+        }
+
+        @Override
+        public synchronized void run() {
+            if (!finished) {
+                expired = true;
+                if (connection != null) {
+                    connection.close();
+                }
+            }
         }
     }
 }

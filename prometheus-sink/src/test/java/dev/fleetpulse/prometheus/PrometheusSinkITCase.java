@@ -181,8 +181,9 @@ class PrometheusSinkITCase {
         batch.add(series, 0, System.currentTimeMillis());
         RemoteWriteRequestEncoder encoder = new RemoteWriteRequestEncoder();
         int length = encoder.encode(batch);
-        RemoteWriteHttpClient client = new RemoteWriteHttpClient(URI.create(PROMETHEUS.remoteWriteUrl()),
-                Duration.ofSeconds(5), Duration.ofSeconds(10), "it", null, null);
-        assertThat(client.send(encoder.body(), length).get(10, TimeUnit.SECONDS).status()).isEqualTo(204);
+        try (RemoteWriteHttpClient client = new RemoteWriteHttpClient(URI.create(PROMETHEUS.remoteWriteUrl()),
+                Duration.ofSeconds(5), Duration.ofSeconds(10), "it", null, null)) {
+            assertThat(client.send(encoder.body(), length).get(10, TimeUnit.SECONDS).status()).isEqualTo(204);
+        }
     }
 }
