@@ -16,6 +16,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * One HTTP/1.1 connection to the remote-write endpoint, directly or through a proxy, used by one exchange at a time.
@@ -37,7 +38,8 @@ final class HttpConnection implements Closeable {
     /** A sized body longer than this is not read to reuse the connection; the connection is closed instead. */
     private static final long MAX_DRAINED_BODY = 1024 * 1024;
 
-    private final Socket socket;
+    /** The TCP socket, under TLS when there is TLS: closing it never waits, as closing a TLS socket can. */
+    private final Socket raw;
     private final InputStream in;
     private final OutputStream out;
     private final byte[] input = new byte[8 * 1024];
@@ -54,8 +56,10 @@ final class HttpConnection implements Closeable {
     /** Whether requests go to an HTTP proxy in absolute form (plain HTTP through a proxy). */
     private final boolean absoluteForm;
 
-    private HttpConnection(Socket socket, boolean absoluteForm) throws IOException {
-        this.socket = socket;
+    private long idleSinceNanos;
+
+    private HttpConnection(Socket raw, Socket socket, boolean absoluteForm) throws IOException {
+        this.raw = raw;
         this.absoluteForm = absoluteForm;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
@@ -64,29 +68,31 @@ final class HttpConnection implements Closeable {
     /**
      * Connects to {@code endpoint} ({@code http} or {@code https}), through {@code proxy} when it is not
      * {@link Proxy#NO_PROXY}: an HTTP proxy tunnels {@code https} with {@code CONNECT} and takes {@code http} requests
-     * in absolute form (see {@link #requestTarget}); a SOCKS proxy is the socket's own business.
+     * in absolute form (see {@link #requestTarget}). Other proxies (SOCKS) are not used, as the JDK's HTTP client
+     * does not use them either.
      *
+     * @param watch     gets the TCP socket before it connects, so that a deadline can close it at any step
      * @param readTimeoutMillis bounds every blocking read, the TLS handshake's included
      */
-    static HttpConnection open(URI endpoint, Proxy proxy, int connectTimeoutMillis, int readTimeoutMillis,
-                               SSLSocketFactory tls) throws IOException {
+    static HttpConnection open(URI endpoint, Proxy proxy, Consumer<Socket> watch, int connectTimeoutMillis,
+                               int readTimeoutMillis, SSLSocketFactory tls) throws IOException {
         boolean secure = isSecure(endpoint);
         String host = hostOf(endpoint);
         int port = portOf(endpoint);
         boolean httpProxy = proxy.type() == Proxy.Type.HTTP;
-        Socket socket = proxy.type() == Proxy.Type.SOCKS ? new Socket(proxy) : new Socket();
+        Socket socket = new Socket();
         try {
+            watch.accept(socket);
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(readTimeoutMillis);
-            InetSocketAddress target = httpProxy ? resolved((InetSocketAddress) proxy.address())
-                    : proxy.type() == Proxy.Type.SOCKS ? InetSocketAddress.createUnresolved(host, port)
-                    : new InetSocketAddress(host, port);
-            socket.connect(target, connectTimeoutMillis);
+            socket.connect(httpProxy ? resolved((InetSocketAddress) proxy.address()) : new InetSocketAddress(host, port),
+                    connectTimeoutMillis);
             if (httpProxy && secure) {
-                new HttpConnection(socket, false).tunnel(host + ":" + port);
+                // The authority keeps an IPv6 literal's brackets.
+                new HttpConnection(socket, socket, false).tunnel(endpoint.getHost() + ":" + port);
             }
             if (!secure) {
-                return new HttpConnection(socket, httpProxy);
+                return new HttpConnection(socket, socket, httpProxy);
             }
             SSLSocket tlsSocket = (SSLSocket) tls.createSocket(socket, host, port, true);
             SSLParameters parameters = tlsSocket.getSSLParameters();
@@ -94,7 +100,7 @@ final class HttpConnection implements Closeable {
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             tlsSocket.setSSLParameters(parameters);
             tlsSocket.startHandshake();
-            return new HttpConnection(tlsSocket, false);
+            return new HttpConnection(socket, tlsSocket, false);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -160,9 +166,49 @@ final class HttpConnection implements Closeable {
         }
         System.arraycopy(head, 0, request, 0, headLength);
         System.arraycopy(body, 0, request, headLength, length);
-        out.write(request, 0, total);
-        out.flush();
-        return readAnswer();
+        try {
+            out.write(request, 0, total);
+            out.flush();
+        } catch (IOException writeFailed) {
+            // A server may answer (e.g. 413) and close before it has read the whole request: take that answer.
+            reusable = false;
+            try {
+                return readAnswer();
+            } catch (IOException noAnswer) {
+                writeFailed.addSuppressed(noAnswer);
+                throw writeFailed;
+            }
+        }
+        RemoteWriteHttpClient.WriteResponse answer = readAnswer();
+        if (inputPosition != inputLimit) {
+            reusable = false; // bytes after the answer: whatever they are, they must not pass for the next answer
+        }
+        return answer;
+    }
+
+    /** The TCP socket, for a deadline to close. */
+    Socket socket() {
+        return raw;
+    }
+
+    /** Marks the connection idle from now. */
+    void idleFromNow() {
+        idleSinceNanos = System.nanoTime();
+    }
+
+    /**
+     * Whether the connection may take another request: idle for less than {@code maxIdleNanos} and nothing
+     * unasked-for has arrived on it (such as a 408 a server sends before closing an idle connection).
+     */
+    boolean fitForReuse(long nowNanos, long maxIdleNanos) {
+        if (nowNanos - idleSinceNanos >= maxIdleNanos) {
+            return false;
+        }
+        try {
+            return in.available() == 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     boolean absoluteForm() {
@@ -179,10 +225,11 @@ final class HttpConnection implements Closeable {
         return reusable;
     }
 
+    /** Closes the TCP socket (a TLS close_notify is not sent: it could wait for a writer blocked on the socket). */
     @Override
     public void close() {
         try {
-            socket.close();
+            raw.close();
         } catch (IOException ignored) {
             // Nothing is left to release.
         }
@@ -194,7 +241,11 @@ final class HttpConnection implements Closeable {
         do {
             status = readStatusLine();
             headers = readHeaders();
-            // 1xx (e.g. an unasked-for 100 Continue) precede the real answer and have no body.
+            // 1xx (e.g. an unasked-for 100 Continue) precede the real answer and have no body; 101 would switch
+            // protocols, which this client never asks for.
+            if (status == 101) {
+                throw new ProtocolException("The server switched protocols (HTTP 101) without being asked");
+            }
         } while (status >= 100 && status < 200);
         if (headers.closes || (http10 && !headers.keepAlive)) {
             reusable = false;
@@ -202,8 +253,16 @@ final class HttpConnection implements Closeable {
         byte[] kept;
         if (status == 204 || status == 304) {
             kept = new byte[0];
-        } else if (headers.chunked) {
-            kept = readChunkedBody();
+        } else if (headers.transferEncoding != null) {
+            if (headers.contentLength >= 0) {
+                reusable = false; // both framings: the transfer coding wins, and the connection is not trusted after
+            }
+            if (headers.transferEncoding.endsWith("chunked")) {
+                kept = readChunkedBody();
+            } else {
+                reusable = false;
+                kept = readBodyToEnd();
+            }
         } else if (headers.contentLength >= 0) {
             kept = readSizedBody(headers.contentLength);
         } else {
@@ -216,7 +275,8 @@ final class HttpConnection implements Closeable {
     private int readStatusLine() throws IOException {
         String statusLine = readLine();
         // "HTTP/1.1 204 No Content": the reason phrase may be empty or missing.
-        if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12 || statusLine.charAt(8) != ' ') {
+        if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12 || statusLine.charAt(8) != ' '
+                || (statusLine.length() > 12 && statusLine.charAt(12) != ' ')) {
             throw new ProtocolException("Not an HTTP/1.x status line: " + abbreviate(statusLine));
         }
         http10 = statusLine.startsWith("HTTP/1.0");
@@ -249,11 +309,13 @@ final class HttpConnection implements Closeable {
             String value = header.substring(colon + 1).trim();
             switch (name) {
                 case "content-length" -> headers.contentLength = parseContentLength(value, headers.contentLength);
-                case "transfer-encoding" -> headers.chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
+                // Codings of several lines add up in order; only the last one decides the framing.
+                case "transfer-encoding" -> headers.transferEncoding = value.toLowerCase(Locale.ROOT).trim();
                 case "connection" -> {
-                    String tokens = value.toLowerCase(Locale.ROOT);
-                    headers.closes |= tokens.contains("close");
-                    headers.keepAlive |= tokens.contains("keep-alive");
+                    for (String token : value.toLowerCase(Locale.ROOT).split(",")) {
+                        headers.closes |= token.trim().equals("close");
+                        headers.keepAlive |= token.trim().equals("keep-alive");
+                    }
                 }
                 case "retry-after" -> headers.retryAfter = value;
                 default -> {
@@ -264,20 +326,35 @@ final class HttpConnection implements Closeable {
     }
 
     private static long parseContentLength(String value, long previous) throws ProtocolException {
-        try {
-            long length = Long.parseLong(value);
-            if (length < 0 || (previous >= 0 && previous != length)) {
-                throw new NumberFormatException();
-            }
-            return length;
-        } catch (NumberFormatException e) {
+        long length = parseDigits(value, 10, 18);
+        if (length < 0 || (previous >= 0 && previous != length)) {
             throw new ProtocolException("Invalid Content-Length: " + abbreviate(value));
         }
+        return length;
     }
 
+    /** The number {@code text} spells in {@code radix} with at most {@code maxDigits} digits and nothing else; -1 if not. */
+    private static long parseDigits(String text, int radix, int maxDigits) {
+        if (text.isEmpty() || text.length() > maxDigits) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < text.length(); i++) {
+            int digit = Character.digit(text.charAt(i), radix);
+            if (digit < 0) {
+                return -1;
+            }
+            value = value * radix + digit;
+        }
+        return value;
+    }
+
+    /** Skips header lines up to the empty one: a proxy's answer to CONNECT, or a chunked body's trailers. */
     private void skipHeaders() throws IOException {
-        while (!readLine().isEmpty()) {
-            // A proxy's answer to CONNECT: only its status matters.
+        for (int count = 0; !readLine().isEmpty(); count++) {
+            if (count == MAX_HEADERS) {
+                throw new ProtocolException("More than " + MAX_HEADERS + " header lines in an answer");
+            }
         }
     }
 
@@ -299,12 +376,7 @@ final class HttpConnection implements Closeable {
         while (true) {
             String sizeLine = readLine();
             int extension = sizeLine.indexOf(';');
-            long size;
-            try {
-                size = Long.parseLong((extension < 0 ? sizeLine : sizeLine.substring(0, extension)).trim(), 16);
-            } catch (NumberFormatException e) {
-                throw new ProtocolException("Invalid chunk size line: " + abbreviate(sizeLine));
-            }
+            long size = parseDigits((extension < 0 ? sizeLine : sizeLine.substring(0, extension)).trim(), 16, 15);
             if (size < 0) {
                 throw new ProtocolException("Invalid chunk size line: " + abbreviate(sizeLine));
             }
@@ -418,7 +490,7 @@ final class HttpConnection implements Closeable {
 
     private static final class ResponseHeaders {
         long contentLength = -1;
-        boolean chunked;
+        String transferEncoding;
         boolean closes;
         boolean keepAlive;
         String retryAfter;

@@ -5,6 +5,8 @@ import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
 import java.net.Proxy;
 import java.net.ProxySelector;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -28,17 +31,21 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sends encoded remote-write bodies with the Remote-Write 1.0 headers over HTTP/1.1 keep-alive connections
- * ({@link HttpConnection}), signing every attempt. Holds no batching or retry logic, so it also serves as the bare
- * client that benchmarks compare the sink against.
+ * ({@link HttpConnection}), signing every request it is given. Holds no batching or retry logic, so it also serves
+ * as the bare client that benchmarks compare the sink against.
  *
  * <p>Connections: an exchange takes an idle connection or opens one, so there are as many as requests in flight.
  * Proxies: the JVM's default {@link ProxySelector} (as when the client was made) is asked for each new connection,
- * as the JDK's HTTP client does: {@code https.proxyHost}, {@code http.proxyHost}, {@code http.nonProxyHosts},
- * {@code socksProxyHost}; the first proxy it names is used.
+ * as the JDK's HTTP client does ({@code https.proxyHost}, {@code http.proxyHost}, {@code http.nonProxyHosts}); when
+ * the first proxy it names is an HTTP proxy, it is used, and otherwise (none, or SOCKS, which the JDK's client does
+ * not use either) the connection is direct.
  * TLS: the JVM's default {@link SSLContext}, with the certificate checked against the endpoint's host.
  */
 public final class RemoteWriteHttpClient implements AutoCloseable {
 
+    /** An idle connection older than this is closed rather than used (the JDK's HTTP client keeps them 30 s too). */
+    private static final long MAX_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long READ_TIMEOUT_MARGIN_MILLIS = 1_000;
     /** Headers the client sets itself (and refuses to take from signers). */
     private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade",
             "transfer-encoding", "te", "trailer", "proxy-connection", "keep-alive");
@@ -55,6 +62,8 @@ public final class RemoteWriteHttpClient implements AutoCloseable {
     private final String originHead;
     private final String proxiedHead;
     private final ConcurrentLinkedDeque<HttpConnection> idle = new ConcurrentLinkedDeque<>();
+    /** Deadlines of the exchanges running, for close() to end them. */
+    private final Set<Deadline> busy = ConcurrentHashMap.newKeySet();
     /** Closes the connection of an exchange that outlives {@code requestTimeout}, which unblocks its reads and writes. */
     private final ScheduledThreadPoolExecutor deadlines;
     private volatile boolean closed;
@@ -130,38 +139,50 @@ public final class RemoteWriteHttpClient implements AutoCloseable {
     private WriteResponse exchange(Request request) {
         Deadline deadline = new Deadline();
         ScheduledFuture<?> timer = deadlines.schedule(deadline, requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        busy.add(deadline);
         try {
+            if (closed) {
+                throw new IOException("The remote-write client is closed");
+            }
             return exchange(request, deadline);
         } catch (IOException e) {
-            throw new CompletionException(deadline.expired()
+            if (closed) {
+                throw new CompletionException(new IOException("The remote-write client was closed", e));
+            }
+            throw new CompletionException(deadline.expired() || e instanceof SocketTimeoutException
                     ? new HttpTimeoutException("No answer from " + endpoint + " within " + requestTimeout) : e);
         } finally {
+            busy.remove(deadline);
             timer.cancel(false);
         }
     }
 
     private WriteResponse exchange(Request request, Deadline deadline) throws IOException {
-        HttpConnection connection = idle.pollFirst();
+        HttpConnection connection = takeIdle();
         boolean reused = connection != null;
         while (true) {
             if (connection == null) {
-                connection = open();
+                connection = open(deadline);
+            } else {
+                deadline.watch(connection.socket());
             }
-            deadline.watch(connection);
             try {
                 byte[] head = request.head(connection.absoluteForm() ? proxiedHead : originHead);
                 WriteResponse response = connection.exchange(head, head.length, request.buffer, request.length);
-                if (deadline.finish() || !connection.reusable() || closed) {
+                if (deadline.finish() || !connection.reusable()) {
                     connection.close();
                 } else {
-                    idle.offerFirst(connection);
+                    giveBack(connection);
                 }
                 return response;
             } catch (IOException | RuntimeException e) {
                 connection.close();
-                if (reused && !connection.answerStarted() && !deadline.expired() && e instanceof IOException) {
-                    // A kept-alive connection the server had closed while it was idle: once more on a new one.
-                    // Remote write may take the same samples twice (Prometheus keeps one of equal samples).
+                boolean stale = reused && !connection.answerStarted() && e instanceof IOException
+                        && !(e instanceof SocketTimeoutException) && !deadline.expired();
+                if (stale) {
+                    // A kept-alive connection the server had closed while it was idle: once more on a new one,
+                    // with the same signature. Remote write may take the same samples twice (receivers keep one
+                    // of equal samples).
                     reused = false;
                     connection = null;
                     continue;
@@ -171,19 +192,51 @@ public final class RemoteWriteHttpClient implements AutoCloseable {
         }
     }
 
-    private HttpConnection open() throws IOException {
-        List<Proxy> candidates = proxies == null ? null : proxies.select(endpoint);
-        Proxy proxy = candidates == null || candidates.isEmpty() ? Proxy.NO_PROXY : candidates.get(0);
-        int readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, requestTimeout.toMillis()));
-        return HttpConnection.open(endpoint, proxy, connectTimeoutMillis, readTimeoutMillis, tls);
+    /** The most recently used idle connection fit for another request; closes the unfit ones it meets. */
+    private HttpConnection takeIdle() {
+        long now = System.nanoTime();
+        // Connections beyond the current concurrency sink to the end of the deque: expire one from there per call.
+        HttpConnection oldest = idle.peekLast();
+        if (oldest != null && !oldest.fitForReuse(now, MAX_IDLE_NANOS) && idle.removeLastOccurrence(oldest)) {
+            oldest.close();
+        }
+        for (HttpConnection connection; (connection = idle.pollFirst()) != null; ) {
+            if (connection.fitForReuse(now, MAX_IDLE_NANOS)) {
+                return connection;
+            }
+            connection.close();
+        }
+        return null;
     }
 
-    /** Closes the idle connections; exchanges still running close theirs when they end. */
+    private void giveBack(HttpConnection connection) {
+        connection.idleFromNow();
+        idle.offerFirst(connection);
+        // close() may have emptied the deque between the check in exchange() and now.
+        if (closed && idle.remove(connection)) {
+            connection.close();
+        }
+    }
+
+    private HttpConnection open(Deadline deadline) throws IOException {
+        List<Proxy> candidates = proxies == null ? null : proxies.select(endpoint);
+        Proxy proxy = candidates == null || candidates.isEmpty() || candidates.get(0).type() != Proxy.Type.HTTP
+                ? Proxy.NO_PROXY : candidates.get(0);
+        // A backstop behind the deadline, later than it so that the deadline is what ends a silent exchange.
+        long readTimeoutMillis = requestTimeout.toMillis() + READ_TIMEOUT_MARGIN_MILLIS;
+        return HttpConnection.open(endpoint, proxy, deadline::watch, connectTimeoutMillis,
+                (int) Math.min(Integer.MAX_VALUE, readTimeoutMillis), tls);
+    }
+
+    /** Closes the idle connections and those of running exchanges, which then fail. */
     @Override
     public void close() {
         closed = true;
         for (HttpConnection connection; (connection = idle.pollFirst()) != null; ) {
             connection.close();
+        }
+        for (Deadline running : busy) {
+            running.run();
         }
         deadlines.shutdownNow();
     }
@@ -283,26 +336,27 @@ public final class RemoteWriteHttpClient implements AutoCloseable {
     }
 
     /**
-     * The deadline of one exchange: when it passes first, it closes the exchange's connection, which makes a
-     * blocked read or write fail; when the exchange finishes first, it does nothing.
+     * The deadline of one exchange: when it passes first (or the client closes), it closes the TCP socket the
+     * exchange is using, which makes a blocked connect, read or write fail; when the exchange finishes first, it does
+     * nothing.
      */
     private static final class Deadline implements Runnable {
-        private HttpConnection connection;
+        private Socket socket;
         private boolean expired;
         private boolean finished;
 
-        synchronized void watch(HttpConnection current) throws HttpTimeoutException {
+        /** Watches {@code current} from now on; closes it at once when the deadline has passed. */
+        synchronized void watch(Socket current) {
+            socket = current;
             if (expired) {
-                current.close();
-                throw new HttpTimeoutException("The request timed out");
+                closeQuietly(current);
             }
-            connection = current;
         }
 
-        /** Ends the watch; true when the deadline had already passed (the connection is then closed). */
+        /** Ends the watch; true when the deadline had already passed (the socket is then closed). */
         synchronized boolean finish() {
             finished = true;
-            connection = null;
+            socket = null;
             return expired;
         }
 
@@ -314,9 +368,17 @@ public final class RemoteWriteHttpClient implements AutoCloseable {
         public synchronized void run() {
             if (!finished) {
                 expired = true;
-                if (connection != null) {
-                    connection.close();
+                if (socket != null) {
+                    closeQuietly(socket);
                 }
+            }
+        }
+
+        private static void closeQuietly(Socket socket) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // Closing is all that was wanted.
             }
         }
     }

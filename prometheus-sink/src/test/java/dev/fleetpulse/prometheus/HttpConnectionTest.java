@@ -113,6 +113,58 @@ class HttpConnectionTest {
         }
     }
 
+    /** Connection: close, bytes after an answer, and a body framed twice each end the connection's use. */
+    @Test
+    void shouldNotReuseAConnectionItCannotTrust() throws Exception {
+        server = new ScriptedServer((connection, index) -> {
+            server.read(connection.getInputStream());
+            switch (index) {
+                case 0 -> ScriptedServer.write(connection,
+                        "HTTP/1.1 204 No Content\r\nConnection: keep-alive, close\r\n\r\n");
+                // An answer followed by bytes nobody asked for: they must never pass for the next answer.
+                case 1 -> ScriptedServer.write(connection, NO_CONTENT + "HTTP/1.1 200 OK\r\n\r\n");
+                // Both framings: the chunked coding wins (RFC 9112, 6.3), and the connection is not used again.
+                case 2 -> ScriptedServer.write(connection, "HTTP/1.1 400 Bad Request\r\nContent-Length: 100\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n3\r\nbad\r\n0\r\n\r\n");
+                default -> ScriptedServer.write(connection, NO_CONTENT);
+            }
+            // A request the client should not have sent on this connection gets an answer the test would see.
+            if (server.read(connection.getInputStream()) != null) {
+                ScriptedServer.write(connection, "HTTP/1.1 418 I'm a teapot\r\nContent-Length: 0\r\n\r\n");
+                server.read(connection.getInputStream());
+            }
+        });
+        try (RemoteWriteHttpClient client = client("/write", Duration.ofSeconds(10), null)) {
+            assertThat(client.send(new byte[] {1}, 1).get(10, TimeUnit.SECONDS).status()).isEqualTo(204);
+            assertThat(client.send(new byte[] {2}, 1).get(10, TimeUnit.SECONDS).status()).isEqualTo(204);
+            assertThat(client.send(new byte[] {3}, 1).get(10, TimeUnit.SECONDS))
+                    .isEqualTo(new RemoteWriteHttpClient.WriteResponse(400, "bad", null));
+            assertThat(client.send(new byte[] {4}, 1).get(10, TimeUnit.SECONDS).status()).isEqualTo(204);
+        }
+
+        assertThat(server.connections()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldFailRunningExchangesWhenClosed() throws Exception {
+        server = new ScriptedServer((connection, index) -> {
+            server.read(connection.getInputStream());
+            connection.getInputStream().read(); // silence
+        });
+        RemoteWriteHttpClient client = client("/write", Duration.ofSeconds(60), null);
+        java.util.concurrent.CompletableFuture<RemoteWriteHttpClient.WriteResponse> response =
+                client.send(new byte[] {1}, 1);
+        while (server.requests.isEmpty()) {
+            Thread.sleep(10);
+        }
+
+        client.close();
+
+        assertThatThrownBy(() -> response.get(5, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("client was closed");
+    }
+
     /** A server may close a kept-alive connection while it is idle; the next request must not fail for that. */
     @Test
     void shouldResendOnANewConnectionWhenAnIdleOneWasClosed() throws Exception {

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
@@ -17,11 +19,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -96,6 +100,41 @@ class RemoteWriteHttpsTest {
         assertThat(requests).hasValue(1);
     }
 
+    /**
+     * A server that stops reading after the handshake: the client's write blocks once the socket buffers are full,
+     * and only the deadline can end it. Closing the TLS socket would wait for that write (close_notify takes the
+     * same lock), so the deadline must close the TCP socket under it.
+     */
+    @Test
+    void shouldTimeOutAWriteTheServerDoesNotRead() throws Exception {
+        KeyStore keys = certificate("ip:127.0.0.1");
+        CountDownLatch release = new CountDownLatch(1);
+        try (SSLServerSocket listener = (SSLServerSocket) serverContext(keys).getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread silent = new Thread(() -> {
+                try (SSLSocket connection = (SSLSocket) listener.accept()) {
+                    connection.startHandshake();
+                    release.await();
+                } catch (IOException | InterruptedException ignored) {
+                    // The test is over.
+                }
+            }, "silent-tls-server");
+            silent.setDaemon(true);
+            silent.start();
+            URI endpoint = URI.create("https://127.0.0.1:" + listener.getLocalPort() + "/api/v1/write");
+            byte[] body = new byte[32 << 20]; // far more than the loopback socket buffers take
+            long start = System.nanoTime();
+            try (RemoteWriteHttpClient client = new RemoteWriteHttpClient(endpoint, Duration.ofSeconds(5),
+                    Duration.ofSeconds(1), "client-test", null, executor, trusting(keys), null)) {
+                assertThatThrownBy(() -> client.send(body, body.length).get(30, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(HttpTimeoutException.class);
+            } finally {
+                release.countDown();
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
     /** A tunnelling proxy: takes the CONNECT request, answers 200 and copies bytes both ways until either closes. */
     private static void relay(Socket client, int targetPort, AtomicReference<String> connectLine)
             throws IOException {
@@ -136,13 +175,17 @@ class RemoteWriteHttpsTest {
         return keys;
     }
 
-    private void startServer(KeyStore keys) throws Exception {
+    private static SSLContext serverContext(KeyStore keys) throws Exception {
         KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keyManagers.init(keys, PASSWORD);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keyManagers.getKeyManagers(), null, null);
+        return context;
+    }
+
+    private void startServer(KeyStore keys) throws Exception {
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        server.setHttpsConfigurator(new HttpsConfigurator(context));
+        server.setHttpsConfigurator(new HttpsConfigurator(serverContext(keys)));
         server.createContext("/api/v1/write", exchange -> {
             exchange.getRequestBody().readAllBytes();
             requests.incrementAndGet();
@@ -153,13 +196,16 @@ class RemoteWriteHttpsTest {
     }
 
     private RemoteWriteHttpClient client(KeyStore trusted, java.net.ProxySelector proxies) throws Exception {
+        URI endpoint = URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/write");
+        return new RemoteWriteHttpClient(endpoint, Duration.ofSeconds(5), Duration.ofSeconds(10), "client-test",
+                null, executor, trusting(trusted), proxies);
+    }
+
+    private static SSLSocketFactory trusting(KeyStore trusted) throws Exception {
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trust.getTrustManagers(), null);
-        SSLSocketFactory tls = context.getSocketFactory();
-        URI endpoint = URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/write");
-        return new RemoteWriteHttpClient(endpoint, Duration.ofSeconds(5), Duration.ofSeconds(10), "client-test",
-                null, executor, tls, proxies);
+        return context.getSocketFactory();
     }
 }
