@@ -20,6 +20,8 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,11 +50,13 @@ import java.util.concurrent.Future;
  * first write {@code warmup-samples} of another metric ({@value #WARMUP_METRIC}, over {@code warmup-series} series,
  * few so that the head Prometheus starts the timed run with stays close to a fresh one's) to that Prometheus the
  * same way, untimed: the JVM has compiled most of its hot paths and both Prometheus heads hold the same series when
- * the clock starts (a cold 3M-sample sink run spent a third of the job's CPU in the JIT compiler). The warm-up does
- * not finish the job's compilation: a per-thread CPU count of the job JVM showed the C2 compiler at 0.07-0.45 cores
- * for about the first 14 s of the timed 300k-series run, after a 1M- or 3M-sample warm-up alike, and near zero after
- * that. So the default run is 10M samples (20-30 s), most of it past that point; at the earlier default of 3M (about
- * 9 s) the rate was mostly that of a job still being compiled. {@code --warmup-samples 0} measures cold runs. The
+ * the clock starts (a cold 3M-sample sink run spent a third of the job's CPU in the JIT compiler). One warm-up job
+ * does not finish the job's compilation (C2 kept 0.07-0.45 cores busy for the first 14 s of the timed run after a 1M-
+ * or 3M-sample one alike), so the job JVM runs warm-up jobs, each continuing the previous one's timestamps, until one
+ * during which the JIT compiled for less than {@value #QUIET_JIT_SHARE} of its runtime (at most
+ * {@value #MAX_WARMUP_JOBS}); the bare client's JVM, with far less code, sends its warm-up once. The table's
+ * {@code JIT s} is the compilation time (all compiler threads) during the timed part, for both. The default run is
+ * 10M samples, so that a job's start-up weighs little. {@code --warmup-samples 0} measures cold runs. The
  * +20 ms runs are bound by latency, not CPU, and are not warmed up; {@code --delayed-samples 0} skips them.
  *
  * <p>Run: {@code benchmarks/run.sh SinkThroughput [--samples 10M] [--series 300000] [--parallelism 1,2]
@@ -64,6 +68,9 @@ public final class SinkThroughput {
     static final String WARMUP_METRIC = "vehicle_ic_rpm_warmup";
     private static final int BATCH_SAMPLES = PrometheusSink.Builder.DEFAULT_MAX_BATCH_SAMPLES;
     private static final Duration ADDED_LATENCY = Duration.ofMillis(20);
+    /** The warm-up ends after a job during which the JIT compiled for less than this share of the job's runtime. */
+    private static final double QUIET_JIT_SHARE = 0.05;
+    private static final int MAX_WARMUP_JOBS = 6;
 
     private SinkThroughput() {
     }
@@ -77,11 +84,24 @@ public final class SinkThroughput {
             int inFlight = Integer.parseInt(args[6]);
             long warmupSamples = Long.parseLong(args[7]);
             int warmupSeries = Integer.parseInt(args[8]);
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            int warmupJobs = 0;
             if (warmupSamples > 0) {
-                runJob(url, WARMUP_METRIC, warmupSamples, warmupSeries, t0, parallelism, inFlight);
+                double jitShare;
+                do {
+                    long jitBefore = jit.getTotalCompilationTime();
+                    // Each warm-up job continues the last one's timestamps, so none of its samples is a duplicate.
+                    long millis = runJob(url, WARMUP_METRIC, warmupJobs * warmupSamples, warmupSamples, warmupSeries,
+                            t0, parallelism, inFlight);
+                    jitShare = (jit.getTotalCompilationTime() - jitBefore) / (double) Math.max(1, millis);
+                    warmupJobs++;
+                } while (jitShare > QUIET_JIT_SHARE && warmupJobs < MAX_WARMUP_JOBS);
             }
-            long netRuntimeMs = runJob(url, METRIC, Long.parseLong(args[2]), seriesCount, t0, parallelism, inFlight);
-            ChildJvm.report(Map.of("netRuntimeMs", netRuntimeMs));
+            long jitBefore = jit.getTotalCompilationTime();
+            long netRuntimeMs = runJob(url, METRIC, 0, Long.parseLong(args[2]), seriesCount, t0, parallelism,
+                    inFlight);
+            ChildJvm.report(Map.of("netRuntimeMs", netRuntimeMs, "warmupJobs", warmupJobs,
+                    "jitMillis", jit.getTotalCompilationTime() - jitBefore));
             return;
         }
         HarnessArgs options = HarnessArgs.parse(args, "samples", "series", "parallelism", "lanes",
@@ -98,7 +118,9 @@ public final class SinkThroughput {
         Report.start("SinkThroughput", args);
 
         Report report = new Report("SinkThroughput", "run", "parallelism", "in flight", "samples", "series",
-                "seconds", "samples/s", "ratio", "samples stored", "load before", "load after");
+                "seconds", "samples/s", "ratio", "samples stored", "warm-up jobs", "JIT s", "load before",
+                "load after");
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         // Recent enough for a fresh Prometheus head, with room for one second per round of samples after it.
         long t0 = System.currentTimeMillis() - Duration.ofMinutes(30).toMillis();
 
@@ -110,12 +132,15 @@ public final class SinkThroughput {
                 sendAll(URI.create(prometheus.remoteWriteUrl()), warmup);
                 warmup = null;
                 double loadBefore = Machine.awaitQuiet(maxLoad, maxWait);
+                long jitBefore = jit.getTotalCompilationTime();
                 long nanos = sendAll(URI.create(prometheus.remoteWriteUrl()), requests);
+                long jitMillis = jit.getTotalCompilationTime() - jitBefore;
                 double loadAfter = Machine.oneMinuteLoad();
                 long rate = samples * 1_000_000_000L / nanos;
                 bareBest = Math.max(bareBest, rate);
                 report.row("bare client", "-", lanes, samples, seriesCount, nanos / 1e9, rate, "-",
-                        StoredSamples.samples(prometheus, METRIC), loadBefore, loadAfter);
+                        StoredSamples.samples(prometheus, METRIC), warmupSamples > 0 ? 1 : 0, jitMillis / 1000.0,
+                        loadBefore, loadAfter);
             }
         }
 
@@ -174,7 +199,8 @@ public final class SinkThroughput {
         long rate = samples * 1000 / millis;
         report.row(label, parallelism, inFlight, samples, seriesCount, millis / 1000.0, rate,
                 baseline == 0 ? "-" : String.format("%.2f", (double) rate / baseline),
-                StoredSamples.samples(prometheus, METRIC), loadBefore, loadAfter);
+                StoredSamples.samples(prometheus, METRIC), job.longValue("warmupJobs"),
+                job.longValue("jitMillis") / 1000.0, loadBefore, loadAfter);
         return rate;
     }
 
@@ -269,11 +295,11 @@ public final class SinkThroughput {
     }
 
     /** Runs one job of the sink benchmark in this JVM; returns its net runtime in milliseconds. */
-    private static long runJob(String url, String metric, long samples, int seriesCount, long t0, int parallelism,
-                               int inFlight) throws Exception {
+    private static long runJob(String url, String metric, long firstSample, long samples, int seriesCount, long t0,
+                               int parallelism, int inFlight) throws Exception {
         StreamExecutionEnvironment env = LocalJobEnvironment.create(parallelism);
         PrometheusSink sink = PrometheusSink.builder().endpointUrl(url).maxInFlightRequests(inFlight).build();
-        env.fromSource(new DataGeneratorSource<>(new SampleGenerator(metric, seriesCount, t0), samples,
+        env.fromSource(new DataGeneratorSource<>(new SampleGenerator(metric, firstSample, seriesCount, t0), samples,
                         TimeSeriesTypeInfoFactory.TYPE_INFO), WatermarkStrategy.noWatermarks(), "Samples")
                 .uid("samples")
                 .setParallelism(1)
@@ -291,13 +317,15 @@ public final class SinkThroughput {
         private static final long serialVersionUID = 1L;
 
         private final String metric;
+        private final long firstSample;
         private final int seriesCount;
         private final long t0;
         private transient String[] vehicleIds;
         private transient String[] regions;
 
-        SampleGenerator(String metric, int seriesCount, long t0) {
+        SampleGenerator(String metric, long firstSample, int seriesCount, long t0) {
             this.metric = metric;
+            this.firstSample = firstSample;
             this.seriesCount = seriesCount;
             this.t0 = t0;
         }
@@ -310,7 +338,7 @@ public final class SinkThroughput {
 
         @Override
         public TimeSeries map(Long k) {
-            return sample(metric, k, seriesCount, t0, vehicleIds, regions);
+            return sample(metric, firstSample + k, seriesCount, t0, vehicleIds, regions);
         }
     }
 }
