@@ -86,8 +86,8 @@ public final class SinkThroughput {
             int warmupSeries = Integer.parseInt(args[8]);
             CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
             int warmupJobs = 0;
+            double jitShare = 0;
             if (warmupSamples > 0) {
-                double jitShare;
                 do {
                     long jitBefore = jit.getTotalCompilationTime();
                     // Each warm-up job continues the last one's timestamps, so none of its samples is a duplicate.
@@ -101,6 +101,7 @@ public final class SinkThroughput {
             long netRuntimeMs = runJob(url, METRIC, 0, Long.parseLong(args[2]), seriesCount, t0, parallelism,
                     inFlight);
             ChildJvm.report(Map.of("netRuntimeMs", netRuntimeMs, "warmupJobs", warmupJobs,
+                    "lastWarmupJitPercent", Math.round(jitShare * 100),
                     "jitMillis", jit.getTotalCompilationTime() - jitBefore));
             return;
         }
@@ -175,8 +176,11 @@ public final class SinkThroughput {
         report.note("ratio: sink rows against the best bare client"
                 + (delayedSamples > 0 ? "; +20 ms rows against 1 in flight" : ""));
         report.note(warmupSamples > 0
-                ? String.format("bare client and sink rows: after %,d untimed warm-up samples of %s (%,d series) "
-                        + "to the same Prometheus from the same JVM", warmupSamples, WARMUP_METRIC, warmupSeries)
+                ? String.format("bare client and sink rows: after untimed warm-up samples of %s (%,d series) to the "
+                        + "same Prometheus from the same JVM: the bare client sends %,d once; the sink's JVM runs jobs "
+                        + "of %,d until one in which the JIT compiled for less than %.0f%% of its runtime (at most %d)",
+                        WARMUP_METRIC, warmupSeries, warmupSamples, warmupSamples, QUIET_JIT_SHARE * 100,
+                        MAX_WARMUP_JOBS)
                 : "cold runs: no warm-up");
         report.note("job JVM: " + List.of("-Xmx" + xmx, "-XX:+UseParallelGC") + "; checkpoints every "
                 + JobEnvironment.DEFAULT_CHECKPOINT_INTERVAL.toSeconds() + " s; sink defaults: " + BATCH_SAMPLES
@@ -199,7 +203,9 @@ public final class SinkThroughput {
         long rate = samples * 1000 / millis;
         report.row(label, parallelism, inFlight, samples, seriesCount, millis / 1000.0, rate,
                 baseline == 0 ? "-" : String.format("%.2f", (double) rate / baseline),
-                StoredSamples.samples(prometheus, METRIC), job.longValue("warmupJobs"),
+                StoredSamples.samples(prometheus, METRIC),
+                job.longValue("warmupJobs") == 0 ? "0" : String.format("%d (JIT %d%% of the last)",
+                        job.longValue("warmupJobs"), job.longValue("lastWarmupJitPercent")),
                 job.longValue("jitMillis") / 1000.0, loadBefore, loadAfter);
         return rate;
     }
