@@ -122,12 +122,16 @@ final class HttpConnection implements Closeable {
     }
 
     static int portOf(URI endpoint) {
-        return endpoint.getPort() != -1 ? endpoint.getPort() : isSecure(endpoint) ? 443 : 80;
+        return endpoint.getPort() != -1 ? endpoint.getPort() : defaultPort(endpoint);
+    }
+
+    private static int defaultPort(URI endpoint) {
+        return isSecure(endpoint) ? 443 : 80;
     }
 
     /** The {@code Host} header: host as the URI spells it, with the port unless it is the scheme's default. */
     static String hostHeader(URI endpoint) {
-        boolean defaultPort = endpoint.getPort() == -1 || endpoint.getPort() == (isSecure(endpoint) ? 443 : 80);
+        boolean defaultPort = endpoint.getPort() == -1 || endpoint.getPort() == defaultPort(endpoint);
         return defaultPort ? endpoint.getHost() : endpoint.getHost() + ":" + endpoint.getPort();
     }
 
@@ -158,14 +162,14 @@ final class HttpConnection implements Closeable {
      * Sends {@code head} (request line and headers, ending with the empty line) and {@code body[0..length)} in one
      * write, and reads the answer.
      */
-    RemoteWriteHttpClient.WriteResponse exchange(byte[] head, int headLength, byte[] body, int length) throws IOException {
+    RemoteWriteHttpClient.WriteResponse exchange(byte[] head, byte[] body, int length) throws IOException {
         answerStarted = false;
-        int total = headLength + length;
+        int total = head.length + length;
         if (request.length < total) {
             request = new byte[Math.max(total, request.length * 2)];
         }
-        System.arraycopy(head, 0, request, 0, headLength);
-        System.arraycopy(body, 0, request, headLength, length);
+        System.arraycopy(head, 0, request, 0, head.length);
+        System.arraycopy(body, 0, request, head.length, length);
         try {
             out.write(request, 0, total);
             out.flush();
@@ -363,7 +367,7 @@ final class HttpConnection implements Closeable {
             reusable = false;
         }
         byte[] kept = new byte[(int) Math.min(length, MAX_KEPT_BODY)];
-        readFully(kept, kept.length);
+        readFully(kept, 0, kept.length);
         if (reusable) {
             skip(length - kept.length);
         }
@@ -440,10 +444,6 @@ final class HttpConnection implements Closeable {
             }
             line.append((char) (b & 0xff));
         }
-    }
-
-    private void readFully(byte[] target, int length) throws IOException {
-        readFully(target, 0, length);
     }
 
     private void readFully(byte[] target, int offset, int length) throws IOException {

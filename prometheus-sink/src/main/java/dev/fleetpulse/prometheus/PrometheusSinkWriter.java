@@ -18,9 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Batches series into lanes and sends each lane's batches one request at a time.
@@ -71,9 +69,9 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
         this.signer = signer;
         this.mailbox = context.getMailboxExecutor();
         int subtask = context.getTaskInfo().getIndexOfThisSubtask();
-        this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("prometheus-sink-" + subtask + "-timer"));
+        this.scheduler = new ScheduledThreadPoolExecutor(1, RemoteWriteHttpClient.daemonThreads("prometheus-sink-" + subtask + "-timer"));
         this.scheduler.setRemoveOnCancelPolicy(true);
-        this.httpExecutor = Executors.newCachedThreadPool(daemonThreads("prometheus-sink-" + subtask + "-http"));
+        this.httpExecutor = Executors.newCachedThreadPool(RemoteWriteHttpClient.daemonThreads("prometheus-sink-" + subtask + "-http"));
         this.client = new RemoteWriteHttpClient(settings.endpointUrl(), settings.connectTimeout(),
                 settings.requestTimeout(), settings.userAgent(), signer, httpExecutor);
         this.assigner = new LaneAssigner(settings.maxInFlightRequests());
@@ -187,15 +185,6 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
         }
         String text = body.strip();
         return text.length() <= MAX_LOGGED_BODY ? text : text.substring(0, MAX_LOGGED_BODY) + "...";
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** One ordered request stream: a batch being filled, sealed batches waiting, and at most one being sent. */

@@ -27,7 +27,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends encoded remote-write bodies with the Remote-Write 1.0 headers over HTTP/1.1 keep-alive connections
@@ -88,10 +90,10 @@ public final class RemoteWriteHttpClient implements AutoCloseable {
         this.signer = signer;
         this.tls = tls;
         this.proxies = proxies;
-        this.executor = executor != null ? executor : Executors.newCachedThreadPool(daemons("remote-write-http"));
+        this.executor = executor != null ? executor : Executors.newCachedThreadPool(daemonThreads("remote-write-http"));
         this.originHead = head(HttpConnection.requestTarget(endpoint, false));
         this.proxiedHead = head(HttpConnection.requestTarget(endpoint, true));
-        this.deadlines = new ScheduledThreadPoolExecutor(1, daemons("remote-write-http-deadlines"));
+        this.deadlines = new ScheduledThreadPoolExecutor(1, daemonThreads("remote-write-http-deadlines"));
         this.deadlines.setRemoveOnCancelPolicy(true);
     }
 
@@ -107,9 +109,11 @@ public final class RemoteWriteHttpClient implements AutoCloseable {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemons(String name) {
+    /** Daemon threads named {@code prefix-1}, {@code prefix-2}, ... (the sink's writer uses it for its pools too). */
+    static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
         return runnable -> {
-            Thread thread = new Thread(runnable, name);
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };
@@ -168,7 +172,7 @@ public final class RemoteWriteHttpClient implements AutoCloseable {
             }
             try {
                 byte[] head = request.head(connection.absoluteForm() ? proxiedHead : originHead);
-                WriteResponse response = connection.exchange(head, head.length, request.buffer, request.length);
+                WriteResponse response = connection.exchange(head, request.buffer, request.length);
                 if (deadline.finish() || !connection.reusable()) {
                     connection.close();
                 } else {
