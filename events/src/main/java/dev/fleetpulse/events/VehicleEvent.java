@@ -16,6 +16,17 @@ public record VehicleEvent(EventType eventType, String vehicleId, Region region,
     /** Longest vehicle id accepted; anything longer is almost certainly not an id. */
     public static final int MAX_VEHICLE_ID_LENGTH = 64;
 
+    /**
+     * The characters a vehicle id may have: letters and digits (any script), {@code -}, {@code _}, {@code .} and
+     * {@code :}. No spaces, no control or format characters (a zero-width space would make a second, invisible
+     * series of the same vehicle), no lone surrogates (UTF-8 cannot carry them, so distinct ids would merge into one
+     * label value).
+     */
+    public static boolean isAcceptableVehicleIdChar(int codePoint) {
+        return Character.isLetterOrDigit(codePoint)
+                || codePoint == '-' || codePoint == '_' || codePoint == '.' || codePoint == ':';
+    }
+
     public VehicleEvent {
         Objects.requireNonNull(eventType, "eventType");
         Objects.requireNonNull(vehicleId, "vehicleId");

@@ -126,9 +126,15 @@ public final class VehicleEventJson {
         boolean hasTimestamp = false;
         boolean hasMeasurement = false;
 
+        int seen = 0; // one bit per field of the event, to refuse a second occurrence
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String field = p.currentName();
+            int bit = fieldBit(field);
+            if ((seen & bit) != 0) {
+                return invalid(RejectReason.DUPLICATE_FIELD, "field '" + field + "' appears twice");
+            }
+            seen |= bit;
             JsonToken value = p.nextToken();
             if (value == JsonToken.VALUE_NULL) {
                 continue; // a null field is treated as absent
@@ -182,6 +188,18 @@ public final class VehicleEventJson {
             return invalid(RejectReason.MALFORMED_JSON, "unexpected content after the JSON object");
         }
         return validate(eventTypeName, vehicleId, regionLabel, hasTimestamp, timestamp, hasMeasurement, measurement);
+    }
+
+    /** The field's bit in the duplicate check; 0 for fields the event does not have, whose duplicates are harmless. */
+    private static int fieldBit(String field) {
+        return switch (field) {
+            case "eventType" -> 1;
+            case "vehicleId" -> 2;
+            case "region" -> 4;
+            case "timestamp" -> 8;
+            case "measurement" -> 16;
+            default -> 0;
+        };
     }
 
     private static ParseResult validate(String eventTypeName, String vehicleId, String regionLabel,
@@ -238,10 +256,13 @@ public final class VehicleEventJson {
             return "vehicleId is " + id.length() + " characters long; at most "
                     + VehicleEvent.MAX_VEHICLE_ID_LENGTH + " are accepted";
         }
-        for (int i = 0; i < id.length(); i++) {
-            if (Character.isISOControl(id.charAt(i))) {
-                return "vehicleId contains a control character at index " + i;
+        for (int i = 0; i < id.length(); ) {
+            int c = id.codePointAt(i);
+            if (!VehicleEvent.isAcceptableVehicleIdChar(c)) {
+                return String.format("vehicleId has U+%04X at index %d; accepted are letters, digits, '-', '_', '.' "
+                        + "and ':'", c, i);
             }
+            i += Character.charCount(c);
         }
         return null;
     }

@@ -61,6 +61,7 @@ final class VehicleEventScanner {
         long measurement = 0;
         boolean hasTimestamp = false;
         boolean hasMeasurement = false;
+        int seen = 0; // one bit per field of the event: a second occurrence is Jackson's to judge
 
         while (true) {
             if (i >= end || json[i] != '"') {
@@ -71,6 +72,12 @@ final class VehicleEventScanner {
                 return null;
             }
             int field = field(json, i + 1, nameEnd);
+            if (field != UNKNOWN) {
+                if ((seen & (1 << field)) != 0) {
+                    return null;
+                }
+                seen |= 1 << field;
+            }
             i = skipWhitespace(json, nameEnd + 1, end);
             if (i >= end || json[i] != ':') {
                 return null;
@@ -184,21 +191,23 @@ final class VehicleEventScanner {
     }
 
     /**
-     * {@link VehicleEventJson#vehicleIdProblem} on the bytes of an id that {@link #closingQuote} accepted (so 0x20 to
-     * 0x7E and DEL): not too long, not only spaces, no DEL, the one control character left.
+     * {@link VehicleEventJson#vehicleIdProblem} on the bytes of an id that {@link #closingQuote} accepted (so ASCII
+     * from 0x20): not empty, not too long, and only ASCII letters, digits, {@code - _ . :}. Ids with other letters
+     * are left to the full parser.
      */
     private static boolean acceptableVehicleId(byte[] json, int start, int end) {
-        if (end - start > VehicleEvent.MAX_VEHICLE_ID_LENGTH) {
+        if (end == start || end - start > VehicleEvent.MAX_VEHICLE_ID_LENGTH) {
             return false;
         }
-        boolean blank = true;
         for (int i = start; i < end; i++) {
-            if (json[i] == 0x7F) {
+            byte b = json[i];
+            boolean ok = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
+                    || b == '-' || b == '_' || b == '.' || b == ':';
+            if (!ok) {
                 return false;
             }
-            blank &= json[i] == ' ';
         }
-        return !blank;
+        return true;
     }
 
     private static int field(byte[] json, int start, int end) {

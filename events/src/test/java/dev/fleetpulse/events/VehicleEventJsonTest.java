@@ -80,6 +80,14 @@ class VehicleEventJsonTest {
             "negative IC rpm                  | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":-1}` | BAD_MEASUREMENT",
             "six warning lights               | `{\"eventType\":\"WARNINGS\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":6}` | BAD_MEASUREMENT",
             "fractional measurement           | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1.5}` | BAD_MEASUREMENT",
+            "duplicate measurement            | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1,\"measurement\":2}` | DUPLICATE_FIELD",
+            "duplicate vehicleId              | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"vehicleId\":\"V2\",\"timestamp\":1730621749000,\"measurement\":1}` | DUPLICATE_FIELD",
+            "duplicate, the first one null    | `{\"eventType\":\"IC_RPM\",\"vehicleId\":null,\"region\":\"UK\",\"vehicleId\":\"V2\",\"timestamp\":1730621749000,\"measurement\":1}` | DUPLICATE_FIELD",
+            "space in vehicleId               | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V 1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1}` | BAD_VEHICLE_ID",
+            "slash in vehicleId               | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1/2\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1}` | BAD_VEHICLE_ID",
+            "zero-width space in vehicleId    | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\\u200B\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1}` | BAD_VEHICLE_ID",
+            "lone surrogate in vehicleId      | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\\uD800\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1}` | BAD_VEHICLE_ID",
+            "byte-order mark in vehicleId     | `{\"eventType\":\"IC_RPM\",\"vehicleId\":\"\\uFEFFV1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1}` | BAD_VEHICLE_ID",
     })
     void shouldRejectWithThePreciseReason(String scenario, String input, RejectReason expected) {
         ParseResult result = parse(input == null ? "" : input);
@@ -87,6 +95,29 @@ class VehicleEventJsonTest {
         assertThat(result).isInstanceOf(ParseResult.Invalid.class);
         assertThat(((ParseResult.Invalid) result).reason()).as(scenario).isEqualTo(expected);
         assertThat(((ParseResult.Invalid) result).detail()).as(scenario).isNotBlank();
+    }
+
+    @Test
+    void shouldAcceptTheDocumentedVehicleIdCharacters() {
+        for (String id : new String[] {"V0000012345", "fleet-7_truck.12:a", "Fahrzeug-Ü1", "車両42"}) {
+            assertThat(parse("{\"eventType\":\"WARNINGS\",\"vehicleId\":\"" + id
+                    + "\",\"region\":\"US\",\"timestamp\":1730621749000,\"measurement\":2}"))
+                    .as(id).isEqualTo(new ParseResult.Valid(new VehicleEvent(EventType.WARNINGS, id, Region.US, T0, 2)));
+        }
+    }
+
+    @Test
+    void shouldNameTheDuplicatedField() {
+        assertThat(parse("{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":"
+                + T0 + ",\"region\":\"US\",\"measurement\":1}"))
+                .isEqualTo(new ParseResult.Invalid(RejectReason.DUPLICATE_FIELD, "field 'region' appears twice"));
+    }
+
+    @Test
+    void shouldIgnoreDuplicatesAmongUnknownFields() {
+        assertThat(parse("{\"x\":1,\"x\":2,\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\","
+                + "\"timestamp\":" + T0 + ",\"measurement\":1}"))
+                .isEqualTo(new ParseResult.Valid(new VehicleEvent(EventType.IC_RPM, "V1", Region.UK, T0, 1)));
     }
 
     @Test

@@ -35,10 +35,10 @@ class VehicleEventScannerTest {
     @Test
     void shouldScanWhitespaceUnknownScalarFieldsAndEpochSeconds() {
         byte[] record = bytes(" \t{ \"measurement\" : -0 ,\n\"x\":\"y\", \"n\": 12,\"timestamp\":1730621749,"
-                + "\"region\":\"New Zealand\",\r\"vehicleId\":\"car 7\",\"eventType\":\"ELECTRIC_RPM\"}\n");
+                + "\"region\":\"New Zealand\",\r\"vehicleId\":\"car-7\",\"eventType\":\"ELECTRIC_RPM\"}\n");
 
         assertThat(VehicleEventScanner.scan(record, 0, record.length))
-                .isEqualTo(new VehicleEvent(EventType.ELECTRIC_RPM, "car 7", Region.NEW_ZEALAND, T0, 0));
+                .isEqualTo(new VehicleEvent(EventType.ELECTRIC_RPM, "car-7", Region.NEW_ZEALAND, T0, 0));
     }
 
     @Test
@@ -74,6 +74,10 @@ class VehicleEventScannerTest {
             "{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":17306217490000,\"measurement\":1}",
             "{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"measurement\":1}",
             "\uFEFF{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1}",
+            "{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1,\"measurement\":2}",
+            "{\"eventType\":\"IC_RPM\",\"eventType\":\"WARNINGS\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1}",
+            "{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V 1\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1}",
+            "{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1/2\",\"region\":\"UK\",\"timestamp\":1730621749000,\"measurement\":1}",
             "{}",
             ""})
     void shouldLeaveEverythingElseToJackson(String text) {
