@@ -6,7 +6,6 @@ import dev.fleetpulse.events.VehicleEvent;
 import dev.fleetpulse.events.config.ApplicationProperties;
 import dev.fleetpulse.jobs.EffectiveSettings;
 import dev.fleetpulse.jobs.JobEnvironment;
-import dev.fleetpulse.jobs.kafka.KafkaTopics;
 import dev.fleetpulse.jobs.source.EventTimeWatermarks;
 import dev.fleetpulse.jobs.source.SplitInvalidRecords;
 import dev.fleetpulse.jobs.source.VehicleEventSources;
@@ -47,8 +46,7 @@ public final class PreProcessorJob {
         ApplicationProperties properties = ApplicationProperties.load(args, BUNDLED_PROPERTIES);
         PreProcessorConfig config = PreProcessorConfig.from(properties);
         EffectiveSettings.log(LOG, PreProcessorConfig.JOB_NAME, config.settings());
-        KafkaTopics.createIfMissing(config.source().kafka(), config.source().topic());
-        KafkaTopics.createIfMissing(config.source().kafka(), config.source().deadLetterTopic());
+        VehicleEventSources.ensureTopics(config.source());
         StreamExecutionEnvironment env = JobEnvironment.create(properties.flags());
         buildPipeline(env, VehicleEventSources.kafkaSource(config.source()),
                 VehicleEventSources.deadLetterSink(config.source()), config.prometheus().sink(), config);

@@ -6,7 +6,6 @@ import dev.fleetpulse.events.VehicleEvent;
 import dev.fleetpulse.events.config.ApplicationProperties;
 import dev.fleetpulse.jobs.EffectiveSettings;
 import dev.fleetpulse.jobs.JobEnvironment;
-import dev.fleetpulse.jobs.kafka.KafkaTopics;
 import dev.fleetpulse.jobs.source.SplitInvalidRecords;
 import dev.fleetpulse.jobs.source.VehicleEventSources;
 import dev.fleetpulse.prometheus.TimeSeries;
@@ -47,8 +46,7 @@ public final class RawEventWriterJob {
         ApplicationProperties properties = ApplicationProperties.load(args, BUNDLED_PROPERTIES);
         RawEventWriterConfig config = RawEventWriterConfig.from(properties);
         EffectiveSettings.log(LOG, RawEventWriterConfig.JOB_NAME, config.settings());
-        KafkaTopics.createIfMissing(config.source().kafka(), config.source().topic());
-        KafkaTopics.createIfMissing(config.source().kafka(), config.source().deadLetterTopic());
+        VehicleEventSources.ensureTopics(config.source());
         StreamExecutionEnvironment env = JobEnvironment.create(properties.flags());
         buildPipeline(env, VehicleEventSources.kafkaSource(config.source()),
                 VehicleEventSources.deadLetterSink(config.source()), config.prometheus().sink(), config);

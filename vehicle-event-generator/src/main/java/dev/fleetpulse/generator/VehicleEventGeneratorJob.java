@@ -57,7 +57,7 @@ public final class VehicleEventGeneratorJob {
         Map<String, Object> settings = config.settings();
         PRODUCER_DEFAULTS.forEach((key, value) -> settings.putIfAbsent(GeneratorConfig.KAFKA_SINK + "." + key, value));
         EffectiveSettings.log(LOG, GeneratorConfig.JOB_NAME, settings);
-        KafkaTopics.createIfMissing(config.kafka(), config.topic());
+        KafkaTopics.ensureExists(config.kafka(), config.topic(), "events topic (" + GeneratorConfig.KAFKA_SINK + "." + GeneratorConfig.TOPIC + ")");
         StreamExecutionEnvironment env = JobEnvironment.create(properties.flags());
         buildPipeline(env, createSink(config), config);
         env.execute(GeneratorConfig.JOB_NAME);

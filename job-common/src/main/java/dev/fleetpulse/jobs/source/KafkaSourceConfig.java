@@ -30,9 +30,12 @@ import java.util.TreeSet;
  * @param maxParallelism upper bound of the source's parallelism (a subtask beyond the partition count would read
  *     nothing); 0 when not set
  * @param deadLetterTopic where records that cannot be used go
+ * @param maxFutureMs how far ahead of the processing time an event time may be; later events are dead letters
+ * @param deadLetterMaxRecordBytes the most a dead letter's key and value may take together; larger ones are cut
  */
 public record KafkaSourceConfig(KafkaClientProperties kafka, String topic, String groupId,
-                                StartingOffsets startingOffsets, int maxParallelism, String deadLetterTopic)
+                                StartingOffsets startingOffsets, int maxParallelism, String deadLetterTopic,
+                                long maxFutureMs, int deadLetterMaxRecordBytes)
         implements Serializable {
 
     public static final String GROUP = "KafkaSource";
@@ -40,10 +43,18 @@ public record KafkaSourceConfig(KafkaClientProperties kafka, String topic, Strin
     public static final String GROUP_ID = "group.id";
     public static final String MAX_PARALLELISM = "max.parallelism";
     public static final String DLQ_TOPIC = "dlq.topic";
+    public static final String MAX_FUTURE_MS = "max.future.ms";
+    public static final String DLQ_MAX_RECORD_BYTES = "dlq.max.record.bytes";
 
     public static final String DEFAULT_TOPIC = "vehicle-events";
     public static final String DEFAULT_DLQ_TOPIC = "vehicle-events-dlq";
     static final int MAX_PARALLELISM_LIMIT = 32_768;
+    /** Devices' clocks are often minutes off; hours off is a broken clock. */
+    public static final long DEFAULT_MAX_FUTURE_MS = 600_000;
+    private static final long MAX_FUTURE_LIMIT_MS = 7 * 24 * 3_600_000L;
+    /** Below Kafka's default {@code max.request.size} (1 MiB) by more than the dead letter's headers need. */
+    public static final int DEFAULT_DLQ_MAX_RECORD_BYTES = 1_000_000;
+    private static final int KAFKA_DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
 
     /** Keys the Kafka consumer or Flink's Kafka source understand. */
     static final Set<String> CONSUMER_KEYS = consumerKeys();
@@ -76,15 +87,45 @@ public record KafkaSourceConfig(KafkaClientProperties kafka, String topic, Strin
             group.problem(DLQ_TOPIC, "must differ from " + GROUP + "." + TOPIC + " ('" + topic
                     + "'): dead letters written to the events topic would be read again");
         }
+        long maxFutureMs = group.longIn(MAX_FUTURE_MS, DEFAULT_MAX_FUTURE_MS, 0, MAX_FUTURE_LIMIT_MS);
         KafkaClientProperties kafka = KafkaClientProperties.read(group,
-                Set.of(TOPIC, GROUP_ID, StartingOffsets.KEY, MAX_PARALLELISM, DLQ_TOPIC));
+                Set.of(TOPIC, GROUP_ID, StartingOffsets.KEY, MAX_PARALLELISM, DLQ_TOPIC, MAX_FUTURE_MS,
+                        DLQ_MAX_RECORD_BYTES));
+        int dlqMaxRecordBytes = readDeadLetterMaxRecordBytes(group, kafka);
         Set<String> unknown = new TreeSet<>(kafka.clientProperties().keySet());
         unknown.removeAll(CONSUMER_KEYS);
         unknown.removeAll(PRODUCER_KEYS);
         if (!unknown.isEmpty()) {
             LOG.warn("Ignoring {} keys that neither the Kafka consumer nor producer knows (a typo?): {}", GROUP, unknown);
         }
-        return new KafkaSourceConfig(kafka, topic, groupId, offsets, maxParallelism, dlqTopic);
+        return new KafkaSourceConfig(kafka, topic, groupId, offsets, maxParallelism, dlqTopic, maxFutureMs,
+                dlqMaxRecordBytes);
+    }
+
+    /**
+     * {@code dlq.max.record.bytes}, which must leave room for the dead letter's headers below the producer's
+     * {@code max.request.size} (Kafka checks the uncompressed size): a dead letter the producer refuses would fail the
+     * job on the same record after every restart.
+     */
+    private static int readDeadLetterMaxRecordBytes(ConfigReader.Group group, KafkaClientProperties kafka) {
+        int maxRequestSize = KAFKA_DEFAULT_MAX_REQUEST_SIZE;
+        String configured = kafka.clientProperties().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        if (configured != null) {
+            try {
+                maxRequestSize = Integer.parseInt(configured.strip());
+            } catch (NumberFormatException e) {
+                group.problem(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "must be an integer, was '" + configured + "'");
+            }
+        }
+        int upper = maxRequestSize - DeadLetterRecordSerializer.HEADERS_ALLOWANCE_BYTES;
+        int lower = DeadLetterRecordSerializer.MAX_KEPT_KEY_BYTES;
+        if (upper < lower) {
+            group.problem(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "must be at least "
+                    + (lower + DeadLetterRecordSerializer.HEADERS_ALLOWANCE_BYTES) + " to carry dead letters, was "
+                    + maxRequestSize);
+            return DEFAULT_DLQ_MAX_RECORD_BYTES;
+        }
+        return group.intIn(DLQ_MAX_RECORD_BYTES, Math.min(DEFAULT_DLQ_MAX_RECORD_BYTES, upper), lower, upper);
     }
 
     private static Set<String> consumerKeys() {
@@ -109,6 +150,8 @@ public record KafkaSourceConfig(KafkaClientProperties kafka, String topic, Strin
         settings.put(GROUP + "." + StartingOffsets.KEY, startingOffsets);
         settings.put(GROUP + "." + MAX_PARALLELISM, maxParallelism > 0 ? maxParallelism : "job parallelism");
         settings.put(GROUP + "." + DLQ_TOPIC, deadLetterTopic);
+        settings.put(GROUP + "." + MAX_FUTURE_MS, maxFutureMs);
+        settings.put(GROUP + "." + DLQ_MAX_RECORD_BYTES, deadLetterMaxRecordBytes);
         kafka.settings().forEach((k, v) -> settings.put(GROUP + "." + k, v));
         return settings;
     }

@@ -2,6 +2,7 @@ package dev.fleetpulse.jobs.source;
 
 import dev.fleetpulse.events.DeadLetter;
 import dev.fleetpulse.events.IncomingRecord;
+import dev.fleetpulse.jobs.kafka.KafkaTopics;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -36,6 +37,20 @@ public final class VehicleEventSources {
     private VehicleEventSources() {
     }
 
+    /**
+     * Checks at start-up that the events topic and the dead-letter topic exist (creating them when
+     * {@code KafkaSource.create.topic.partitions} is set), so a missing topic fails the job before it runs instead of
+     * on the first bad record, in a restart loop.
+     *
+     * @throws IllegalStateException naming the missing topic and the fix
+     */
+    public static void ensureTopics(KafkaSourceConfig config) {
+        KafkaTopics.ensureExists(config.kafka(), config.topic(),
+                "events topic (" + KafkaSourceConfig.GROUP + "." + KafkaSourceConfig.TOPIC + ")");
+        KafkaTopics.ensureExists(config.kafka(), config.deadLetterTopic(),
+                "dead-letter topic (" + KafkaSourceConfig.GROUP + "." + KafkaSourceConfig.DLQ_TOPIC + ")");
+    }
+
     /** The source the configuration describes, unbounded. */
     public static KafkaSource<IncomingRecord> kafkaSource(KafkaSourceConfig config) {
         return kafkaSourceBuilder(config).build();
@@ -57,7 +72,7 @@ public final class VehicleEventSources {
                 .setTopics(config.topic())
                 .setGroupId(config.groupId())
                 .setStartingOffsets(config.startingOffsets().toOffsetsInitializer())
-                .setDeserializer(new IncomingRecordDeserializer())
+                .setDeserializer(new IncomingRecordDeserializer(config.maxFutureMs()))
                 // Committed offsets are what committed-or-latest resumes from after a fresh start and what lag
                 // monitoring reads; Flink itself restores from the offsets in its checkpoints.
                 .setProperty(KafkaSourceOptions.COMMIT_OFFSETS_ON_CHECKPOINT.key(), "true");
@@ -73,7 +88,7 @@ public final class VehicleEventSources {
         return KafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(config.kafka().bootstrapServers())
                 .setKafkaProducerConfig(producer)
-                .setRecordSerializer(new DeadLetterRecordSerializer(config.deadLetterTopic()))
+                .setRecordSerializer(new DeadLetterRecordSerializer(config.deadLetterTopic(), config.deadLetterMaxRecordBytes()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }

@@ -1,6 +1,7 @@
 package dev.fleetpulse.jobs.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ class KafkaTopicsITCase {
     void shouldCreateMissingTopicWithConfiguredPartitionsWhenAsked() throws Exception {
         String topic = "created-" + UUID.randomUUID();
 
-        boolean created = KafkaTopics.createIfMissing(kafka(3), topic);
+        boolean created = KafkaTopics.ensureExists(kafka(3), topic, "events topic");
 
         assertThat(created).isTrue();
         assertThat(describe(topic).partitions()).hasSize(3);
@@ -31,22 +32,29 @@ class KafkaTopicsITCase {
     void shouldLeaveExistingTopicAloneWhenAskedToCreateIt() throws Exception {
         String topic = KAFKA.newTopic(2);
 
-        boolean created = KafkaTopics.createIfMissing(kafka(8), topic);
+        boolean created = KafkaTopics.ensureExists(kafka(8), topic, "events topic");
 
         assertThat(created).isFalse();
         assertThat(describe(topic).partitions()).hasSize(2);
     }
 
     @Test
-    void shouldNotCreateTopicWhenNotAsked() throws Exception {
+    void shouldFailFastNamingTheTopicAndTheFixWhenItIsMissingAndCreationWasNotAsked() throws Exception {
         String topic = "absent-" + UUID.randomUUID();
 
-        boolean created = KafkaTopics.createIfMissing(kafka(0), topic);
-
-        assertThat(created).isFalse();
+        assertThatThrownBy(() -> KafkaTopics.ensureExists(kafka(0), topic, "dead-letter topic (KafkaSource.dlq.topic)"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("The dead-letter topic (KafkaSource.dlq.topic) '" + topic + "' does not exist on "
+                        + KAFKA.bootstrapServers() + ". Create it, or set create.topic.partitions in the job's Kafka"
+                        + " property group to let the job create it.");
         try (Admin admin = Admin.create(KAFKA.kafka().clientProperties(Map.of()))) {
             assertThat(admin.listTopics().names().get()).doesNotContain(topic);
         }
+    }
+
+    @Test
+    void shouldAcceptAnExistingTopicWhenCreationWasNotAsked() {
+        assertThat(KafkaTopics.ensureExists(kafka(0), KAFKA.newTopic(1), "events topic")).isFalse();
     }
 
     private static KafkaClientProperties kafka(int createTopicPartitions) {

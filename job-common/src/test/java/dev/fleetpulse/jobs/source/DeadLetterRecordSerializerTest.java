@@ -6,6 +6,7 @@ import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,7 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeadLetterRecordSerializerTest {
 
     private static final long T0 = 1_730_621_749_000L;
-    private final DeadLetterRecordSerializer serializer = new DeadLetterRecordSerializer("vehicle-events-dlq");
+    private static final int MAX_RECORD_BYTES = 1_000_000;
+    private final DeadLetterRecordSerializer serializer =
+            new DeadLetterRecordSerializer("vehicle-events-dlq", MAX_RECORD_BYTES);
 
     @Test
     void shouldWriteTheOriginalBytesAndTheReasonAndCoordinatesAsHeaders() {
@@ -42,6 +45,54 @@ class DeadLetterRecordSerializerTest {
 
         assertThat(headers(serializer.serialize(late, null, T0))).containsOnlyKeys(
                 "fleetpulse.reason", "fleetpulse.detail", "fleetpulse.source.timestamp");
+    }
+
+    @Test
+    void shouldCutAValueThatWouldNotFitTheProducersRequestAndSaySo() {
+        byte[] huge = new byte[3_000_000];
+        Arrays.fill(huge, (byte) 'x');
+        DeadLetter letter = new DeadLetter(bytes("V1"), huge, "malformed-json", "expected a JSON object",
+                "vehicle-events", 0, 5L, T0);
+
+        ProducerRecord<byte[], byte[]> record = serializer.serialize(letter, null, T0);
+
+        assertThat(record.key()).isEqualTo(bytes("V1"));
+        assertThat(record.value()).hasSize(MAX_RECORD_BYTES - 2);
+        assertThat(record.value()).isEqualTo(Arrays.copyOf(huge, MAX_RECORD_BYTES - 2));
+        assertThat(headers(record)).containsEntry("fleetpulse.truncated", "value")
+                .containsEntry("fleetpulse.original.value.size", "3000000")
+                .doesNotContainKey("fleetpulse.original.key.size");
+    }
+
+    @Test
+    void shouldCutAnOversizedKeyToOneKibibyteOnlyWhenTheRecordIsTooLarge() {
+        byte[] longKey = new byte[5_000];
+        Arrays.fill(longKey, (byte) 'k');
+
+        ProducerRecord<byte[], byte[]> small = serializer.serialize(new DeadLetter(longKey, bytes("{}"), "bad-vehicle-id",
+                "too long", "vehicle-events", 0, 5L, T0), null, T0);
+        ProducerRecord<byte[], byte[]> large = serializer.serialize(new DeadLetter(longKey, new byte[MAX_RECORD_BYTES],
+                "malformed-json", "not JSON", "vehicle-events", 0, 6L, T0), null, T0);
+
+        assertThat(small.key()).isEqualTo(longKey);
+        assertThat(headers(small)).doesNotContainKey("fleetpulse.truncated");
+        assertThat(large.key()).hasSize(1024);
+        assertThat(large.value()).hasSize(MAX_RECORD_BYTES - 1024);
+        assertThat(headers(large)).containsEntry("fleetpulse.truncated", "key,value")
+                .containsEntry("fleetpulse.original.key.size", "5000")
+                .containsEntry("fleetpulse.original.value.size", Integer.toString(MAX_RECORD_BYTES));
+    }
+
+    @Test
+    void shouldCapTheDetailAtACharacterBoundary() {
+        String eventType = "é".repeat(300_000); // 600 KB of UTF-8, quoted by the parser's detail
+        DeadLetter letter = new DeadLetter(bytes("V1"), bytes("{}"), "unknown-event-type",
+                "unknown eventType '" + eventType + "'", "vehicle-events", 0, 5L, T0);
+
+        String detail = headers(serializer.serialize(letter, null, T0)).get("fleetpulse.detail");
+
+        assertThat(detail.getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(512);
+        assertThat(detail).startsWith("unknown eventType 'ééé").endsWith("é...").doesNotContain("\uFFFD");
     }
 
     private static Map<String, String> headers(ProducerRecord<byte[], byte[]> record) {

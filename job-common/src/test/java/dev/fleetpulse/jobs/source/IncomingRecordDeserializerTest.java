@@ -24,7 +24,9 @@ class IncomingRecordDeserializerTest {
     private static final long T0 = 1_730_621_749_000L;
     private static final byte[] KEY = bytes("V0000012345");
 
-    private final IncomingRecordDeserializer deserializer = new IncomingRecordDeserializer();
+    private static final long MAX_FUTURE_MS = 600_000;
+
+    private final IncomingRecordDeserializer deserializer = new IncomingRecordDeserializer(MAX_FUTURE_MS);
     private final List<IncomingRecord> out = new ArrayList<>();
 
     @BeforeEach
@@ -74,6 +76,37 @@ class IncomingRecordDeserializerTest {
                 + "\"timestamp\":1730621749000,\"measurement\":1}"));
 
         assertThat(out.get(0).deadLetter().reason()).isEqualTo("unknown-event-type");
+    }
+
+    @Test
+    void shouldDeadLetterAnEventDatedBeyondTheAllowedClockSkew() {
+        long year2090 = 3_786_912_000_000L;
+
+        deserialize(event(year2090));
+
+        DeadLetter letter = out.get(0).deadLetter();
+        assertThat(letter.reason()).isEqualTo("future-timestamp");
+        assertThat(letter.detail()).startsWith("timestamp 2090-01-01T00:00:00Z is ")
+                .endsWith("; at most 600000 ms (KafkaSource.max.future.ms) are accepted");
+        assertThat(letter.value()).isEqualTo(event(year2090));
+    }
+
+    @Test
+    void shouldAcceptEventsWithinTheAllowedClockSkewAndAnyPastEvent() {
+        long now = System.currentTimeMillis();
+        long year2001 = 978_307_200_000L;
+
+        deserialize(event(now + MAX_FUTURE_MS / 2));
+        deserialize(event(year2001));
+        deserialize(event(now + 2 * MAX_FUTURE_MS));
+        deserialize(event(now));
+
+        assertThat(out).extracting(IncomingRecord::isValid).containsExactly(true, true, false, true);
+    }
+
+    private static byte[] event(long timestamp) {
+        return bytes("{\"eventType\":\"IC_RPM\",\"vehicleId\":\"V1\",\"region\":\"UK\",\"timestamp\":" + timestamp
+                + ",\"measurement\":1}");
     }
 
     private void deserialize(byte[] value) {

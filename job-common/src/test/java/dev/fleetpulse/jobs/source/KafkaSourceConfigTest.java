@@ -23,6 +23,8 @@ class KafkaSourceConfigTest {
         assertThat(config.startingOffsets()).isEqualTo(StartingOffsets.DEFAULT);
         assertThat(config.maxParallelism()).isZero();
         assertThat(config.deadLetterTopic()).isEqualTo("vehicle-events-dlq");
+        assertThat(config.maxFutureMs()).isEqualTo(600_000);
+        assertThat(config.deadLetterMaxRecordBytes()).isEqualTo(1_000_000);
         assertThat(config.kafka().clientProperties()).isEmpty();
     }
 
@@ -46,9 +48,23 @@ class KafkaSourceConfigTest {
     }
 
     @Test
+    void shouldKeepDeadLettersBelowTheProducersRequestLimit() {
+        KafkaSourceConfig smallRequests = read(Map.of("bootstrap.servers", "b:9092", "max.request.size", "524288"));
+        KafkaSourceConfig explicit = read(Map.of("bootstrap.servers", "b:9092", "dlq.max.record.bytes", "200000",
+                "max.future.ms", "0"));
+
+        assertThat(smallRequests.deadLetterMaxRecordBytes()).isEqualTo(524_288 - 4_096);
+        assertThat(smallRequests.kafka().clientProperties()).containsEntry("max.request.size", "524288");
+        assertThat(explicit.deadLetterMaxRecordBytes()).isEqualTo(200_000);
+        assertThat(explicit.maxFutureMs()).isZero();
+        assertThat(explicit.kafka().clientProperties()).isEmpty();
+    }
+
+    @Test
     void shouldListEveryProblemOfTheGroupAtOnce() {
         ConfigReader reader = new ConfigReader(JOB_GROUP, ApplicationProperties.of(Map.of("KafkaSource", Map.of(
-                "starting.offsets", "beginning", "max.parallelism", "0", "dlq.topic", "vehicle-events"))));
+                "starting.offsets", "beginning", "max.parallelism", "0", "dlq.topic", "vehicle-events",
+                "max.future.ms", "-1", "dlq.max.record.bytes", "1048576"))));
         KafkaSourceConfig.read(reader, JOB_GROUP);
 
         assertThatThrownBy(reader::validate)
@@ -59,6 +75,8 @@ class KafkaSourceConfigTest {
                                 "KafkaSource.max.parallelism: must be in [1, 32768], was 0",
                                 "KafkaSource.dlq.topic: must differ from KafkaSource.topic ('vehicle-events'): dead"
                                         + " letters written to the events topic would be read again",
+                                "KafkaSource.max.future.ms: must be in [0, 604800000], was -1",
+                                "KafkaSource.dlq.max.record.bytes: must be in [1024, 1044480], was 1048576",
                                 "KafkaSource.bootstrap.servers: is required"));
     }
 
