@@ -1,5 +1,6 @@
 package dev.fleetpulse.localstack;
 
+import dev.fleetpulse.localstack.flink.FlinkRestClient;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
@@ -98,6 +99,11 @@ public final class FlinkMiniClusterExtension implements BeforeAllCallback, After
                 LOOPBACK, cluster.getRestAddress().get().getPort(), config);
         env.setParallelism(slots);
         return env;
+    }
+
+    /** Flink's REST API of this cluster, as operators and monitoring see it. */
+    public FlinkRestClient rest() throws Exception {
+        return new FlinkRestClient(cluster.getRestAddress().get());
     }
 
     /** The running cluster, for cancelling jobs, savepoints and job status. */

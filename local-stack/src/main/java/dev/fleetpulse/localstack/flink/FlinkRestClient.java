@@ -19,8 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** The part of Flink's REST API that tests need, over java.net.http and Jackson; no Flink client classes. */
-final class FlinkRestClient {
+/**
+ * The part of Flink's REST API that tests need, over java.net.http and Jackson; no Flink client classes. Serves the
+ * standalone {@link LocalFlinkCluster} and the MiniCluster of {@code FlinkMiniClusterExtension} alike.
+ */
+public final class FlinkRestClient {
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
@@ -28,7 +31,7 @@ final class FlinkRestClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    FlinkRestClient(URI base) {
+    public FlinkRestClient(URI base) {
         this.base = base;
     }
 
@@ -111,13 +114,27 @@ final class FlinkRestClient {
         return get("/jobs/" + jobId + "/savepoints/" + triggerId);
     }
 
-    List<JobExceptionEntry> jobExceptions(String jobId) {
+    /** The failures in the job's exception history, oldest first; a job that never failed or restarted has none. */
+    public List<JobExceptionEntry> jobExceptions(String jobId) {
         List<JobExceptionEntry> entries = new ArrayList<>();
         for (JsonNode entry : get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries")) {
             entries.add(new JobExceptionEntry(entry.path("timestamp").asLong(), entry.path("exceptionName").asText(),
                     entry.path("stacktrace").asText(), textOrNull(entry, "taskName"), textOrNull(entry, "taskManagerId")));
         }
         return List.copyOf(entries);
+    }
+
+    /**
+     * The value of a JobManager metric of the job (e.g. {@code numRestarts}), or {@code null} while the REST
+     * endpoint's metric fetcher has not fetched it yet.
+     */
+    public String jobMetric(String jobId, String name) {
+        for (JsonNode metric : get("/jobs/" + jobId + "/metrics?get=" + name)) {
+            if (name.equals(metric.path("id").asText())) {
+                return metric.path("value").asText();
+            }
+        }
+        return null;
     }
 
     CheckpointCounts checkpoints(String jobId) {
