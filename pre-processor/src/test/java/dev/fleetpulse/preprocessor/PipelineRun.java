@@ -4,6 +4,7 @@ import dev.fleetpulse.events.VehicleEvent;
 import dev.fleetpulse.events.VehicleEventJson;
 import dev.fleetpulse.events.config.ApplicationProperties;
 import dev.fleetpulse.jobs.source.VehicleEventSources;
+import dev.fleetpulse.preprocessor.testkit.ModelTable;
 import dev.fleetpulse.localstack.LocalKafka;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -23,11 +24,16 @@ final class PipelineRun {
     private PipelineRun() {
     }
 
-    /** The job's configuration for a test: reads {@code topic} from the beginning, dead letters to {@code dlqTopic}. */
-    static PreProcessorConfig config(String bootstrapServers, String topic, String dlqTopic, String remoteWriteUrl) {
+    /**
+     * The job's configuration for a test: reads {@code topic} from the beginning, dead letters to {@code dlqTopic},
+     * vehicle models from the oracle's table.
+     */
+    static PreProcessorConfig config(String bootstrapServers, String topic, String dlqTopic, String remoteWriteUrl,
+                                     ModelTable models) {
         return PreProcessorConfig.from(ApplicationProperties.of(Map.of(
                 "KafkaSource", Map.of("bootstrap.servers", bootstrapServers, "topic", topic, "dlq.topic", dlqTopic,
                         "starting.offsets", "earliest"),
+                "Enrichment", Map.of("models.file", models.file().toString()),
                 "PrometheusSink", Map.of("endpoint.url", remoteWriteUrl, "max.batch.age.ms", "200"))));
     }
 

@@ -10,6 +10,7 @@ import dev.fleetpulse.localstack.KafkaRecord;
 import dev.fleetpulse.localstack.LocalKafkaExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.preprocessor.testkit.ExpectedAggregates;
+import dev.fleetpulse.preprocessor.testkit.ModelTable;
 import dev.fleetpulse.preprocessor.testkit.WrittenAggregates;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -80,12 +81,13 @@ class PreProcessorBadInputITCase {
         assertThat(badIndex).isEqualTo(bad.size());
         PipelineRun.write(KAFKA.kafka(), topic, records);
 
+        ModelTable models = ModelTable.forEvents(good);
         JobExecutionResult result = PipelineRun.runToEnd(FLINK.environment(), PipelineRun.config(
-                KAFKA.bootstrapServers(), topic, dlqTopic, PROMETHEUS.remoteWriteUrl()));
+                KAFKA.bootstrapServers(), topic, dlqTopic, PROMETHEUS.remoteWriteUrl(), models));
 
         long end = good.stream().mapToLong(VehicleEvent::timestamp).max().orElseThrow() + WINDOW;
         WrittenAggregates.assertSameSamples(WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), start, end),
-                ExpectedAggregates.of(good, WINDOW), "good events among bad records");
+                ExpectedAggregates.of(good, WINDOW, models), "good events among bad records");
         List<KafkaRecord> deadLetters = KAFKA.readAll(dlqTopic, bad.size(), Duration.ofSeconds(30));
         assertThat(deadLetters).hasSize(bad.size());
         for (KafkaRecord letter : deadLetters) {

@@ -8,6 +8,7 @@ import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.LocalKafkaExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.preprocessor.testkit.ExpectedAggregates;
+import dev.fleetpulse.preprocessor.testkit.ModelTable;
 import dev.fleetpulse.preprocessor.testkit.WrittenAggregates;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -67,12 +68,13 @@ class PreProcessorOracleITCase {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(events.size());
         events.forEach(e -> records.add(PipelineRun.record(topic, e, json)));
         PipelineRun.write(KAFKA.kafka(), topic, records);
-        Map<ExpectedAggregates.Sample, Double> expected = ExpectedAggregates.of(events, WINDOW);
+        ModelTable models = ModelTable.forEvents(events);
+        Map<ExpectedAggregates.Sample, Double> expected = ExpectedAggregates.of(events, WINDOW, models);
 
         StreamExecutionEnvironment env = FLINK.environment();
         env.setParallelism(parallelism);
         PipelineRun.runToEnd(env, PipelineRun.config(KAFKA.bootstrapServers(), topic, dlqTopic,
-                PROMETHEUS.remoteWriteUrl()));
+                PROMETHEUS.remoteWriteUrl(), models));
 
         long from = events.stream().mapToLong(VehicleEvent::timestamp).min().orElseThrow();
         long to = events.stream().mapToLong(VehicleEvent::timestamp).max().orElseThrow() + WINDOW;

@@ -8,6 +8,7 @@ import dev.fleetpulse.localstack.LocalKafkaExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.preprocessor.PreProcessorConfig;
 import dev.fleetpulse.preprocessor.testkit.ExpectedAggregates;
+import dev.fleetpulse.preprocessor.testkit.ModelTable;
 import dev.fleetpulse.preprocessor.testkit.WrittenAggregates;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -59,7 +60,8 @@ class BadInputFloodITCase {
         Map<String, String> badValues = new HashMap<>();
         EventTopic floodTopic = topicOf(flood, BAD_EVERY, badValues);
         String dlqTopic = KAFKA.newTopic(2);
-        JobExecutionResult floodRun = run(floodTopic, dlqTopic);
+        ModelTable models = ModelTable.forEvents(flood);
+        JobExecutionResult floodRun = run(floodTopic, dlqTopic, models);
 
         assertThat(floodTopic.size()).isEqualTo(RECORDS);
         LOG.info("Catch-up over {} records, 10% bad, at parallelism 2: {} records/s (a figure, not a check)", RECORDS,
@@ -72,7 +74,7 @@ class BadInputFloodITCase {
         assertThat(reasonByValue).isEqualTo(badValues);
         WrittenAggregates.assertSameSamples(
                 WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), floodStart, floodStart + SPAN_MS + 5_000),
-                ExpectedAggregates.of(flood, WINDOW_SEC * 1000L), "good events of the flooded run");
+                ExpectedAggregates.of(flood, WINDOW_SEC * 1000L, models), "good events of the flooded run");
     }
 
     /**
@@ -102,9 +104,9 @@ class BadInputFloodITCase {
         return topic;
     }
 
-    private static JobExecutionResult run(EventTopic topic, String dlqTopic) throws Exception {
+    private static JobExecutionResult run(EventTopic topic, String dlqTopic, ModelTable models) throws Exception {
         PreProcessorConfig config = Pipelines.preProcessorConfig(KAFKA.bootstrapServers(), topic.name(), dlqTopic,
-                PROMETHEUS.remoteWriteUrl(), WINDOW_SEC);
+                PROMETHEUS.remoteWriteUrl(), models, WINDOW_SEC);
         StreamExecutionEnvironment env = FLINK.environment();
         Pipelines.preProcessor(env, config, topic.endOffsets());
         return env.execute("pre-processor catching up on " + topic.size() + " records");

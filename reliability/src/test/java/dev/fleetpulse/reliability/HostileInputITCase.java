@@ -12,6 +12,7 @@ import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.localstack.flink.FlinkRestClient;
 import dev.fleetpulse.preprocessor.PreProcessorConfig;
 import dev.fleetpulse.preprocessor.testkit.ExpectedAggregates;
+import dev.fleetpulse.preprocessor.testkit.ModelTable;
 import dev.fleetpulse.preprocessor.testkit.WrittenAggregates;
 import dev.fleetpulse.rawwriter.RawEventWriterConfig;
 import org.apache.flink.api.common.JobID;
@@ -114,8 +115,9 @@ class HostileInputITCase {
     void preProcessorShouldAggregateTheGoodEventsExactlyAndDeadLetterEveryHostileRecordWithoutARestart()
             throws Exception {
         String dlq = KAFKA.newTopic(1);
+        ModelTable models = ModelTable.forEvents(GOOD);
         PreProcessorConfig config = Pipelines.preProcessorConfig(KAFKA.bootstrapServers(), topic, dlq,
-                PROMETHEUS.remoteWriteUrl());
+                PROMETHEUS.remoteWriteUrl(), models);
         StreamExecutionEnvironment env = FLINK.environment(Pipelines.checkpointedJob(Duration.ofSeconds(1), 2));
         Pipelines.preProcessor(env, config, OffsetsInitializer.latest());
 
@@ -124,11 +126,11 @@ class HostileInputITCase {
         assertDeadLetters(dlq);
         WrittenAggregates.assertSameSamples(
                 WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), start, start + SPAN_MS + Pipelines.WINDOW_MS),
-                ExpectedAggregates.of(GOOD, Pipelines.WINDOW_MS), "aggregates of the good events among hostile ones");
+                ExpectedAggregates.of(GOOD, Pipelines.WINDOW_MS, models), "aggregates of the good events among hostile ones");
         assertThat(FLINK.counter(job, "prometheusSink", "numSamplesNonRetryableDropped"))
                 .as("the 2001 window's vehicles_in_motion and warnings samples, refused by Prometheus").isEqualTo(2);
         assertThat(FLINK.counter(job, "prometheusSink", "numSamplesOut"))
-                .isEqualTo(ExpectedAggregates.of(GOOD, Pipelines.WINDOW_MS).size());
+                .isEqualTo(ExpectedAggregates.of(GOOD, Pipelines.WINDOW_MS, models).size());
     }
 
     @Test

@@ -6,12 +6,14 @@ import dev.fleetpulse.events.VehicleEventJson;
 import dev.fleetpulse.events.config.ApplicationProperties;
 import dev.fleetpulse.generator.GeneratorConfig;
 import dev.fleetpulse.generator.VehicleEventGeneratorJob;
+import dev.fleetpulse.generator.VehicleIds;
 import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.KafkaRecord;
 import dev.fleetpulse.localstack.LocalKafkaExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.preprocessor.PreProcessorConfig;
 import dev.fleetpulse.preprocessor.testkit.ExpectedAggregates;
+import dev.fleetpulse.preprocessor.testkit.ModelTable;
 import dev.fleetpulse.preprocessor.testkit.WrittenAggregates;
 import dev.fleetpulse.rawwriter.RawEventWriterConfig;
 import org.apache.flink.configuration.Configuration;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,8 +73,9 @@ class KafkaBrokerRestartITCase {
                 "KafkaSink", Map.of("bootstrap.servers", KAFKA.bootstrapServers(), "topic", topic,
                         "delivery.guarantee", "exactly-once",
                         "transactional.id.prefix", "restart-" + UUID.randomUUID()))));
+        ModelTable models = ModelTable.forVehicles(LongStream.range(0, VEHICLES).mapToObj(VehicleIds::of).toList());
         PreProcessorConfig aggregates = Pipelines.preProcessorConfig(KAFKA.bootstrapServers(), topic,
-                KAFKA.newTopic(1), PROMETHEUS.remoteWriteUrl());
+                KAFKA.newTopic(1), PROMETHEUS.remoteWriteUrl(), models);
         RawEventWriterConfig raw = Pipelines.rawWriterConfig(KAFKA.bootstrapServers(), topic, KAFKA.newTopic(1),
                 PROMETHEUS.remoteWriteUrl());
 
@@ -107,7 +111,7 @@ class KafkaBrokerRestartITCase {
         List<VehicleEvent> all = new ArrayList<>(events);
         all.addAll(markers);
 
-        Map<ExpectedAggregates.Sample, Double> expected = ExpectedAggregates.of(events, Pipelines.WINDOW_MS);
+        Map<ExpectedAggregates.Sample, Double> expected = ExpectedAggregates.of(events, Pipelines.WINDOW_MS, models);
         Map<String, Double> expectedRaw = RawSamples.expected(all);
         EndOfStream.awaitUntil(() -> expected.equals(
                 WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), first, lastWindowEnd))

@@ -3,6 +3,7 @@ package dev.fleetpulse.reliability;
 import dev.fleetpulse.events.config.ApplicationProperties;
 import dev.fleetpulse.jobs.source.VehicleEventSources;
 import dev.fleetpulse.preprocessor.PreProcessorConfig;
+import dev.fleetpulse.preprocessor.testkit.ModelTable;
 import dev.fleetpulse.preprocessor.PreProcessorJob;
 import dev.fleetpulse.prometheus.TimeSeries;
 import dev.fleetpulse.rawwriter.RawEventWriterConfig;
@@ -28,21 +29,23 @@ final class Pipelines {
     }
 
     /**
-     * The pre-processor reading {@code topic} from the beginning, with 1 s windows and the sink's default settings
-     * except a short batch age (a test's last samples need not wait a second).
+     * The pre-processor reading {@code topic} from the beginning, with 1 s windows, the vehicle models of the oracle's
+     * table as its reference file, and the sink's default settings except a short batch age (a test's last samples
+     * need not wait a second).
      */
     static PreProcessorConfig preProcessorConfig(String bootstrapServers, String topic, String dlqTopic,
-                                                 String remoteWriteUrl) {
-        return preProcessorConfig(bootstrapServers, topic, dlqTopic, remoteWriteUrl, WINDOW_SEC);
+                                                 String remoteWriteUrl, ModelTable models) {
+        return preProcessorConfig(bootstrapServers, topic, dlqTopic, remoteWriteUrl, models, WINDOW_SEC);
     }
 
-    /** As {@link #preProcessorConfig(String, String, String, String)}, with windows of {@code windowSec}. */
+    /** As {@link #preProcessorConfig(String, String, String, String, ModelTable)}, with windows of {@code windowSec}. */
     static PreProcessorConfig preProcessorConfig(String bootstrapServers, String topic, String dlqTopic,
-                                                 String remoteWriteUrl, int windowSec) {
+                                                 String remoteWriteUrl, ModelTable models, int windowSec) {
         return PreProcessorConfig.from(ApplicationProperties.of(Map.of(
                 "KafkaSource", Map.of("bootstrap.servers", bootstrapServers, "topic", topic, "dlq.topic", dlqTopic,
                         "starting.offsets", "earliest"),
                 "Aggregation", Map.of("window.size.sec", Integer.toString(windowSec)),
+                "Enrichment", Map.of("models.file", models.file().toString()),
                 "PrometheusSink", Map.of("endpoint.url", remoteWriteUrl, "max.batch.age.ms", "200"))));
     }
 

@@ -6,6 +6,7 @@ import dev.fleetpulse.localstack.LocalKafkaExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.preprocessor.PreProcessorConfig;
 import dev.fleetpulse.preprocessor.testkit.ExpectedAggregates;
+import dev.fleetpulse.preprocessor.testkit.ModelTable;
 import dev.fleetpulse.preprocessor.testkit.WrittenAggregates;
 import dev.fleetpulse.rawwriter.RawEventWriterConfig;
 import org.apache.flink.api.common.JobID;
@@ -47,8 +48,9 @@ class PrometheusOutageITCase {
         List<VehicleEvent> events = TestFleet.events(3, "O", 200, 100, start, SPAN_MS);
         EventTopic topic = new EventTopic(KAFKA.newTopic(4), 4).add(events);
         String remoteWrite = PROMETHEUS.remoteWriteUrl();
+        ModelTable models = ModelTable.forEvents(events);
         PreProcessorConfig aggregates = Pipelines.preProcessorConfig(KAFKA.bootstrapServers(), topic.name(),
-                KAFKA.newTopic(1), remoteWrite);
+                KAFKA.newTopic(1), remoteWrite, models);
         RawEventWriterConfig raw = Pipelines.rawWriterConfig(KAFKA.bootstrapServers(), topic.name(),
                 KAFKA.newTopic(1), remoteWrite);
         StreamExecutionEnvironment preProcessorEnv = FLINK.environment(
@@ -79,7 +81,7 @@ class PrometheusOutageITCase {
 
         WrittenAggregates.assertSameSamples(
                 WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), start, start + SPAN_MS + Pipelines.WINDOW_MS),
-                ExpectedAggregates.of(events, Pipelines.WINDOW_MS), "aggregates after a Prometheus outage");
+                ExpectedAggregates.of(events, Pipelines.WINDOW_MS, models), "aggregates after a Prometheus outage");
         RawSamples.assertSame(RawSamples.written(PROMETHEUS.queryClient(), "O.*"), RawSamples.expected(events),
                 "raw events after a Prometheus outage");
         assertThat(samplesOut(rawWriter.getJobID())).as("raw samples written after the outage")

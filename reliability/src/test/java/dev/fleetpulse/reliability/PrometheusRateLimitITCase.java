@@ -9,6 +9,7 @@ import dev.fleetpulse.localstack.fault.FaultInjectingProxy;
 import dev.fleetpulse.localstack.fault.RecordedRequest;
 import dev.fleetpulse.preprocessor.PreProcessorConfig;
 import dev.fleetpulse.preprocessor.testkit.ExpectedAggregates;
+import dev.fleetpulse.preprocessor.testkit.ModelTable;
 import dev.fleetpulse.preprocessor.testkit.WrittenAggregates;
 import dev.fleetpulse.prometheus.PrometheusSink;
 import dev.fleetpulse.rawwriter.RawEventWriterConfig;
@@ -50,6 +51,7 @@ class PrometheusRateLimitITCase {
         long start = (System.currentTimeMillis() - Duration.ofMinutes(20).toMillis()) / 1000 * 1000;
         // More raw samples than the raw writer's two sink subtasks may buffer, so its source must wait.
         List<VehicleEvent> events = TestFleet.events(6, "L", 300, 100, start, SPAN_MS);
+        ModelTable models = ModelTable.forEvents(events);
         EventTopic topic = new EventTopic(KAFKA.newTopic(4), 4).add(events);
         topic.writeAll(KAFKA.kafka());
 
@@ -59,7 +61,7 @@ class PrometheusRateLimitITCase {
                     ? Fault.tooManyRequests(Duration.ofSeconds(1)) : Fault.pass());
             String remoteWrite = proxy.proxiedUrl(PROMETHEUS.remoteWriteUrl());
             PreProcessorConfig aggregates = Pipelines.preProcessorConfig(KAFKA.bootstrapServers(), topic.name(),
-                    KAFKA.newTopic(1), remoteWrite);
+                    KAFKA.newTopic(1), remoteWrite, models);
             RawEventWriterConfig raw = Pipelines.rawWriterConfig(KAFKA.bootstrapServers(), topic.name(),
                     KAFKA.newTopic(1), remoteWrite);
             StreamExecutionEnvironment preProcessorEnv = FLINK.environment(
@@ -88,7 +90,7 @@ class PrometheusRateLimitITCase {
             assertThat(proxy.requests()).extracting(RecordedRequest::status).contains(429, 204);
             WrittenAggregates.assertSameSamples(
                     WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), start, start + SPAN_MS + Pipelines.WINDOW_MS),
-                    ExpectedAggregates.of(events, Pipelines.WINDOW_MS), "aggregates after 429s");
+                    ExpectedAggregates.of(events, Pipelines.WINDOW_MS, models), "aggregates after 429s");
             RawSamples.assertSame(RawSamples.written(PROMETHEUS.queryClient(), "L.*"), RawSamples.expected(events),
                     "raw events after 429s");
             for (JobClient job : List.of(preProcessor, rawWriter)) {

@@ -8,7 +8,9 @@ import dev.fleetpulse.localstack.LocalKafkaExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.localstack.flink.FlinkJobStatus;
 import dev.fleetpulse.localstack.flink.LocalFlinkCluster;
+import dev.fleetpulse.generator.VehicleIds;
 import dev.fleetpulse.preprocessor.testkit.ExpectedAggregates;
+import dev.fleetpulse.preprocessor.testkit.ModelTable;
 import dev.fleetpulse.preprocessor.testkit.WrittenAggregates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 
 import static dev.fleetpulse.localstack.flink.LocalFlinkCluster.taskManagerId;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,10 +72,12 @@ class RealClusterITCase {
     void shouldRunTheThreeJarsEndToEndAndRecoverOnTheOtherTaskManagerWhenOneIsKilled() throws Exception {
         String topic = KAFKA.newTopic(PARTITIONS);
         String remoteWrite = PROMETHEUS.remoteWriteUrl();
+        ModelTable models = ModelTable.forVehicles(LongStream.range(0, VEHICLES).mapToObj(VehicleIds::of).toList());
         String preProcessor = flink.submitJar(JobJars.of(JobJars.PRE_PROCESSOR), List.of(
                 "--KafkaSource.bootstrap.servers", KAFKA.bootstrapServers(), "--KafkaSource.topic", topic,
                 "--KafkaSource.dlq.topic", KAFKA.newTopic(1), "--KafkaSource.starting.offsets", "earliest",
                 "--Aggregation.window.size.sec", Integer.toString(Pipelines.WINDOW_SEC),
+                "--Enrichment.models.file", models.file().toString(),
                 "--PrometheusSink.endpoint.url", remoteWrite, "--PrometheusSink.max.batch.age.ms", "200"), PARALLELISM);
         String rawWriter = flink.submitJar(JobJars.of(JobJars.RAW_WRITER), List.of(
                 "--KafkaSource.bootstrap.servers", KAFKA.bootstrapServers(), "--KafkaSource.topic", topic,
@@ -110,7 +115,7 @@ class RealClusterITCase {
         List<VehicleEvent> all = new ArrayList<>(events);
         all.addAll(EndOfStream.writeMarkers(KAFKA.kafka(), topic, PARTITIONS, lastWindowEnd));
 
-        Map<ExpectedAggregates.Sample, Double> expected = ExpectedAggregates.of(events, Pipelines.WINDOW_MS);
+        Map<ExpectedAggregates.Sample, Double> expected = ExpectedAggregates.of(events, Pipelines.WINDOW_MS, models);
         Map<String, Double> expectedRaw = RawSamples.expected(all);
         EndOfStream.awaitUntil(() -> expected.equals(
                 WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), first, lastWindowEnd))

@@ -6,6 +6,7 @@ import dev.fleetpulse.localstack.LocalKafkaExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.preprocessor.PreProcessorConfig;
 import dev.fleetpulse.preprocessor.testkit.ExpectedAggregates;
+import dev.fleetpulse.preprocessor.testkit.ModelTable;
 import dev.fleetpulse.preprocessor.testkit.WrittenAggregates;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -57,8 +58,9 @@ class RescaleITCase {
         List<VehicleEvent> events = TestFleet.events(2, "S", 300, 100, start, SPAN_MS);
         EventTopic topic = new EventTopic(KAFKA.newTopic(PARTITIONS), PARTITIONS).add(events);
         String dlqTopic = KAFKA.newTopic(1);
+        ModelTable models = ModelTable.forEvents(events);
         PreProcessorConfig config = Pipelines.preProcessorConfig(KAFKA.bootstrapServers(), topic.name(), dlqTopic,
-                PROMETHEUS.remoteWriteUrl());
+                PROMETHEUS.remoteWriteUrl(), models);
         CompletableFuture<Void> feed = topic.writePaced(KAFKA.kafka(), Duration.ofSeconds(16));
         List<JobClient> legs = new ArrayList<>();
 
@@ -70,7 +72,7 @@ class RescaleITCase {
         feed.get(1, TimeUnit.MINUTES);
         long lastWindowEnd = EndOfStream.windowEnd(start + SPAN_MS - 1);
         EndOfStream.writeMarkers(KAFKA.kafka(), topic.name(), PARTITIONS, lastWindowEnd);
-        Map<ExpectedAggregates.Sample, Double> expected = ExpectedAggregates.of(events, Pipelines.WINDOW_MS);
+        Map<ExpectedAggregates.Sample, Double> expected = ExpectedAggregates.of(events, Pipelines.WINDOW_MS, models);
         EndOfStream.awaitUntil(() -> expected.equals(
                 WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), start, lastWindowEnd)), Duration.ofMinutes(1));
         legs.get(2).cancel().get(1, TimeUnit.MINUTES);

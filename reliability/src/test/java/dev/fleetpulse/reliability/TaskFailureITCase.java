@@ -6,6 +6,7 @@ import dev.fleetpulse.localstack.LocalKafkaExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.preprocessor.PreProcessorConfig;
 import dev.fleetpulse.preprocessor.testkit.ExpectedAggregates;
+import dev.fleetpulse.preprocessor.testkit.ModelTable;
 import dev.fleetpulse.preprocessor.testkit.WrittenAggregates;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
@@ -49,8 +50,9 @@ class TaskFailureITCase {
         List<VehicleEvent> events = TestFleet.events(1, "F", 300, 100, start, SPAN_MS);
         EventTopic topic = new EventTopic(KAFKA.newTopic(4), 4).add(events);
         String dlqTopic = KAFKA.newTopic(1);
+        ModelTable models = ModelTable.forEvents(events);
         PreProcessorConfig config = Pipelines.preProcessorConfig(KAFKA.bootstrapServers(), topic.name(), dlqTopic,
-                PROMETHEUS.remoteWriteUrl());
+                PROMETHEUS.remoteWriteUrl(), models);
         StreamExecutionEnvironment env = FLINK.environment(Pipelines.checkpointedJob(Duration.ofSeconds(1), 3));
         Pipelines.preProcessor(env, config, topic.endOffsets(),
                 new FailOnceSink<>(config.prometheus().sink(), 2, 300));
@@ -67,7 +69,7 @@ class TaskFailureITCase {
         assertThat(checkpoints.getLatestRestoredCheckpoint().getCheckpointId()).as("restored checkpoint").isPositive();
         WrittenAggregates.assertSameSamples(
                 WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), start, start + SPAN_MS + Pipelines.WINDOW_MS),
-                ExpectedAggregates.of(events, Pipelines.WINDOW_MS), "after a task failure and restore");
+                ExpectedAggregates.of(events, Pipelines.WINDOW_MS, models), "after a task failure and restore");
         LOG.info("Restored from checkpoint {}; samples written {}, replayed samples Prometheus already had {}",
                 checkpoints.getLatestRestoredCheckpoint().getCheckpointId(),
                 FLINK.counter(id, "prometheusSink", "numSamplesOut"),

@@ -2,7 +2,6 @@ package dev.fleetpulse.preprocessor.testkit;
 
 import dev.fleetpulse.events.EventType;
 import dev.fleetpulse.events.VehicleEvent;
-import dev.fleetpulse.events.VehicleModelCatalog;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -26,12 +25,13 @@ public final class ExpectedAggregates {
     private ExpectedAggregates() {
     }
 
-    public static Map<Sample, Double> of(Iterable<VehicleEvent> events, long windowMillis) {
+    /** @param models each vehicle's model, from the oracle's own table (the job reads the same as its models file) */
+    public static Map<Sample, Double> of(Iterable<VehicleEvent> events, long windowMillis, ModelTable models) {
         // (model, region, window end) -> vehicle -> [moved 0/1, latest warning time, latest warning count]
         Map<Sample, Map<String, long[]>> groups = new HashMap<>();
         for (VehicleEvent e : events) {
             long windowEnd = (e.timestamp() / windowMillis + 1) * windowMillis;
-            Sample group = new Sample("", VehicleModelCatalog.derivedModel(e.vehicleId()), e.region().label(), windowEnd);
+            Sample group = new Sample("", models.modelOf(e.vehicleId()), e.region().label(), windowEnd);
             long[] vehicle = groups.computeIfAbsent(group, g -> new HashMap<>())
                     .computeIfAbsent(e.vehicleId(), v -> new long[]{0, Long.MIN_VALUE, 0});
             if (e.eventType() == EventType.WARNINGS) {
