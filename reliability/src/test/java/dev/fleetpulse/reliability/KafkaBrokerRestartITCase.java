@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,9 +100,7 @@ class KafkaBrokerRestartITCase {
 
         List<VehicleEvent> events = parse(KAFKA.readAll(topic, MAX_EVENTS, Duration.ofMinutes(1)));
         assertThat(events).as("committed events").hasSize(MAX_EVENTS);
-        assertThat(events.stream().collect(Collectors.groupingBy(VehicleEvent::vehicleId, Collectors.counting())))
-                .as("events per vehicle").hasSize(VEHICLES).allSatisfy((vehicle, count) ->
-                        assertThat(count).as(vehicle).isEqualTo(MAX_EVENTS / VEHICLES));
+        SeededSequence.assertFollowsTheSeed(events, generator.simulator(), VEHICLES, MAX_EVENTS / VEHICLES);
         long first = events.stream().mapToLong(VehicleEvent::timestamp).min().orElseThrow();
         long last = events.stream().mapToLong(VehicleEvent::timestamp).max().orElseThrow();
         long lastWindowEnd = EndOfStream.windowEnd(last);

@@ -8,7 +8,9 @@ import dev.fleetpulse.localstack.LocalKafkaExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.localstack.flink.FlinkJobStatus;
 import dev.fleetpulse.localstack.flink.LocalFlinkCluster;
+import dev.fleetpulse.generator.GeneratorConfig;
 import dev.fleetpulse.generator.VehicleIds;
+import dev.fleetpulse.generator.VehicleSimulator;
 import dev.fleetpulse.preprocessor.testkit.ExpectedAggregates;
 import dev.fleetpulse.preprocessor.testkit.ModelTable;
 import dev.fleetpulse.preprocessor.testkit.WrittenAggregates;
@@ -22,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 import static dev.fleetpulse.localstack.flink.LocalFlinkCluster.taskManagerId;
@@ -48,6 +49,7 @@ class RealClusterITCase {
     private static final int PARALLELISM = 2;
     private static final int VEHICLES = 300;
     private static final int MAX_EVENTS = 30_000;
+    private static final long SEED = 7;
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     private static LocalFlinkCluster flink;
@@ -85,7 +87,7 @@ class RealClusterITCase {
                 "--PrometheusSink.endpoint.url", remoteWrite, "--PrometheusSink.max.batch.age.ms", "200"), PARALLELISM);
         String generator = flink.submitJar(JobJars.of(JobJars.GENERATOR), List.of(
                 "--DataGen.events.per.sec", "1500", "--DataGen.max.events", Integer.toString(MAX_EVENTS),
-                "--DataGen.vehicles", Integer.toString(VEHICLES), "--DataGen.seed", "7",
+                "--DataGen.vehicles", Integer.toString(VEHICLES), "--DataGen.seed", Long.toString(SEED),
                 "--KafkaSink.bootstrap.servers", KAFKA.bootstrapServers(), "--KafkaSink.topic", topic,
                 "--KafkaSink.delivery.guarantee", "exactly-once",
                 "--KafkaSink.transactional.id.prefix", "cluster-" + UUID.randomUUID()), PARALLELISM);
@@ -106,9 +108,9 @@ class RealClusterITCase {
         flink.awaitJobStatus(generator, FlinkJobStatus.FINISHED, TIMEOUT);
         List<VehicleEvent> events = parse(KAFKA.readAll(topic, MAX_EVENTS, TIMEOUT));
         assertThat(events).as("committed events").hasSize(MAX_EVENTS);
-        assertThat(events.stream().collect(Collectors.groupingBy(VehicleEvent::vehicleId, Collectors.counting())))
-                .as("events per vehicle").hasSize(VEHICLES).allSatisfy((vehicle, count) ->
-                        assertThat(count).as(vehicle).isEqualTo(MAX_EVENTS / VEHICLES));
+        SeededSequence.assertFollowsTheSeed(events, new VehicleSimulator(SEED,
+                GeneratorConfig.DEFAULT_PROB_MOTION_STATE_CHANGE, GeneratorConfig.DEFAULT_PROB_WARNING_CHANGE),
+                VEHICLES, MAX_EVENTS / VEHICLES);
         long first = events.stream().mapToLong(VehicleEvent::timestamp).min().orElseThrow();
         long last = events.stream().mapToLong(VehicleEvent::timestamp).max().orElseThrow();
         long lastWindowEnd = EndOfStream.windowEnd(last);
