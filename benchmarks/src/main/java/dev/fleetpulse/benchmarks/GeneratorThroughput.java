@@ -1,6 +1,6 @@
 package dev.fleetpulse.benchmarks;
 
-import dev.fleetpulse.events.config.ApplicationProperties;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
 import dev.fleetpulse.generator.GeneratorConfig;
 import dev.fleetpulse.generator.VehicleEventGeneratorJob;
 import dev.fleetpulse.jobs.JobEnvironment;

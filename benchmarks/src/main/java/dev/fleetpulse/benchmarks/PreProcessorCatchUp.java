@@ -2,7 +2,7 @@ package dev.fleetpulse.benchmarks;
 
 import dev.fleetpulse.events.ParseResult;
 import dev.fleetpulse.events.VehicleEventJson;
-import dev.fleetpulse.events.config.ApplicationProperties;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
 import dev.fleetpulse.jobs.JobEnvironment;
 import dev.fleetpulse.jobs.source.KafkaSourceConfig;
 import dev.fleetpulse.jobs.source.VehicleEventSources;

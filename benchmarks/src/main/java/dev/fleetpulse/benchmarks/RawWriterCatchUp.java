@@ -1,6 +1,6 @@
 package dev.fleetpulse.benchmarks;
 
-import dev.fleetpulse.events.config.ApplicationProperties;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
 import dev.fleetpulse.jobs.JobEnvironment;
 import dev.fleetpulse.jobs.source.KafkaSourceConfig;
 import dev.fleetpulse.jobs.source.VehicleEventSources;

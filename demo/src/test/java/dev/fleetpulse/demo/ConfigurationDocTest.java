@@ -1,7 +1,7 @@
 package dev.fleetpulse.demo;
 
-import dev.fleetpulse.events.config.ApplicationProperties;
-import dev.fleetpulse.events.config.ConfigReader;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
+import dev.fleetpulse.jobs.config.ConfigReader;
 import dev.fleetpulse.generator.GeneratorConfig;
 import dev.fleetpulse.preprocessor.PreProcessorConfig;
 import dev.fleetpulse.rawwriter.RawEventWriterConfig;

@@ -29,8 +29,8 @@ class FlinkSerializationTest {
     @Test
     void shouldSerializeBothShapesOfIncomingRecordWithGenericTypesDisabled() throws IOException {
         VehicleEvent event = new VehicleEvent(EventType.WARNINGS, "V1", Region.UK, T0, 3);
-        DeadLetter letter = new DeadLetter(null, new byte[]{1, 2, 3}, "malformed-json", "expected a JSON object",
-                "vehicle-events", 2, 77L, T0);
+        DeadLetter letter = DeadLetter.rejected(RejectReason.MALFORMED_JSON, "expected a JSON object", null,
+                new byte[]{1, 2, 3}, new KafkaOrigin("vehicle-events", 2, 77L), T0);
 
         assertThat(roundTrip(IncomingRecord.class, IncomingRecord.of(event))).isEqualTo(IncomingRecord.of(event));
         IncomingRecord copy = roundTrip(IncomingRecord.class, IncomingRecord.rejected(letter));

@@ -3,7 +3,7 @@ package dev.fleetpulse.preprocessor;
 import dev.fleetpulse.events.DeadLetter;
 import dev.fleetpulse.events.IncomingRecord;
 import dev.fleetpulse.events.VehicleEvent;
-import dev.fleetpulse.events.config.ApplicationProperties;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
 import dev.fleetpulse.jobs.EffectiveSettings;
 import dev.fleetpulse.jobs.JobEnvironment;
 import dev.fleetpulse.jobs.source.EventTimeWatermarks;

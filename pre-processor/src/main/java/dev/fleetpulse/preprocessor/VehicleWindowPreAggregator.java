@@ -1,7 +1,6 @@
 package dev.fleetpulse.preprocessor;
 
 import dev.fleetpulse.events.DeadLetter;
-import dev.fleetpulse.events.RejectReason;
 import dev.fleetpulse.events.VehicleEvent;
 import dev.fleetpulse.events.VehicleEventJson;
 import dev.fleetpulse.events.VehicleModelCatalog;
@@ -13,7 +12,6 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
@@ -161,7 +159,6 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
     private DeadLetter lateLetter(VehicleEvent event, long windowEnd) {
         String detail = "event time " + Instant.ofEpochMilli(event.timestamp()) + " is in the window ending "
                 + Instant.ofEpochMilli(windowEnd) + ", closed by the watermark " + Instant.ofEpochMilli(watermark);
-        return new DeadLetter(event.vehicleId().getBytes(StandardCharsets.UTF_8), json.toJson(event),
-                RejectReason.LATE.code(), detail, null, -1, -1L, event.timestamp());
+        return DeadLetter.late(event, json.toJson(event), detail);
     }
 }

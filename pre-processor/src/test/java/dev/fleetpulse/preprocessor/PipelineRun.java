@@ -2,7 +2,7 @@ package dev.fleetpulse.preprocessor;
 
 import dev.fleetpulse.events.VehicleEvent;
 import dev.fleetpulse.events.VehicleEventJson;
-import dev.fleetpulse.events.config.ApplicationProperties;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
 import dev.fleetpulse.jobs.source.VehicleEventSources;
 import dev.fleetpulse.preprocessor.testkit.ModelTable;
 import dev.fleetpulse.localstack.LocalKafka;

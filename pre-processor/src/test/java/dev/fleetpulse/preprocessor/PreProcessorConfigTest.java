@@ -1,7 +1,7 @@
 package dev.fleetpulse.preprocessor;
 
-import dev.fleetpulse.events.config.ApplicationProperties;
-import dev.fleetpulse.events.config.InvalidConfigurationException;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
+import dev.fleetpulse.jobs.config.InvalidConfigurationException;
 import dev.fleetpulse.jobs.source.StartingOffsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -122,7 +122,7 @@ class VehicleWindowPreAggregatorTest {
                 .isEqualTo(new ParseResult.Valid(motorRpm(AURORA_1, T0_PLUS_2S, -300)));
         assertThat(letter.detail()).contains("2024-11-03T08:15:55Z");
         assertThat(letter.sourceTimestamp()).isEqualTo(T0_PLUS_2S);
-        assertThat(letter.sourceTopic()).isNull();
+        assertThat(letter.origin()).isNull();
     }
 
     @Test

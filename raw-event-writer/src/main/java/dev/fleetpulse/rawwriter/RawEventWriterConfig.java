@@ -1,7 +1,7 @@
 package dev.fleetpulse.rawwriter;
 
-import dev.fleetpulse.events.config.ApplicationProperties;
-import dev.fleetpulse.events.config.ConfigReader;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
+import dev.fleetpulse.jobs.config.ConfigReader;
 import dev.fleetpulse.jobs.prometheus.PrometheusSinkConfig;
 import dev.fleetpulse.jobs.source.KafkaSourceConfig;
 
@@ -26,7 +26,7 @@ public record RawEventWriterConfig(KafkaSourceConfig source, long maxEventsPerSe
     /**
      * Reads and validates every group the job uses.
      *
-     * @throws dev.fleetpulse.events.config.InvalidConfigurationException listing every problem
+     * @throws dev.fleetpulse.jobs.config.InvalidConfigurationException listing every problem
      */
     public static RawEventWriterConfig from(ApplicationProperties properties) {
         return read(new ConfigReader(JOB_NAME, properties));
@@ -36,7 +36,7 @@ public record RawEventWriterConfig(KafkaSourceConfig source, long maxEventsPerSe
      * Reads and validates every group the job uses from {@code reader}, which afterwards lists every key the job
      * understands ({@link ConfigReader#keysRead()}): the documentation test holds docs/configuration.md to it.
      *
-     * @throws dev.fleetpulse.events.config.InvalidConfigurationException listing every problem
+     * @throws dev.fleetpulse.jobs.config.InvalidConfigurationException listing every problem
      */
     public static RawEventWriterConfig read(ConfigReader reader) {
         KafkaSourceConfig source = KafkaSourceConfig.read(reader, DEFAULT_GROUP_ID);

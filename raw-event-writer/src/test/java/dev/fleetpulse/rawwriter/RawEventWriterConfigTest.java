@@ -1,7 +1,7 @@
 package dev.fleetpulse.rawwriter;
 
-import dev.fleetpulse.events.config.ApplicationProperties;
-import dev.fleetpulse.events.config.InvalidConfigurationException;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
+import dev.fleetpulse.jobs.config.InvalidConfigurationException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -4,7 +4,7 @@ import dev.fleetpulse.events.EventType;
 import dev.fleetpulse.events.Region;
 import dev.fleetpulse.events.VehicleEvent;
 import dev.fleetpulse.events.VehicleEventJson;
-import dev.fleetpulse.events.config.ApplicationProperties;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
 import dev.fleetpulse.jobs.source.DeadLetterRecordSerializer;
 import dev.fleetpulse.jobs.source.VehicleEventSources;
 import dev.fleetpulse.localstack.FlinkMiniClusterExtension;

@@ -3,7 +3,7 @@ package dev.fleetpulse.reliability;
 import dev.fleetpulse.events.ParseResult;
 import dev.fleetpulse.events.VehicleEvent;
 import dev.fleetpulse.events.VehicleEventJson;
-import dev.fleetpulse.events.config.ApplicationProperties;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
 import dev.fleetpulse.generator.GeneratorConfig;
 import dev.fleetpulse.generator.VehicleEventGeneratorJob;
 import dev.fleetpulse.generator.VehicleIds;

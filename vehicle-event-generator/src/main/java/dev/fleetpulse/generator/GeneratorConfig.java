@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.fleetpulse.events.config.ApplicationProperties;
-import dev.fleetpulse.events.config.ConfigReader;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
+import dev.fleetpulse.jobs.config.ConfigReader;
 import dev.fleetpulse.jobs.kafka.KafkaClientProperties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
@@ -76,7 +76,7 @@ public record GeneratorConfig(double eventsPerSecond, long maxEvents, int vehicl
     /**
      * Reads and validates the {@code DataGen} and {@code KafkaSink} groups.
      *
-     * @throws dev.fleetpulse.events.config.InvalidConfigurationException listing every problem
+     * @throws dev.fleetpulse.jobs.config.InvalidConfigurationException listing every problem
      */
     public static GeneratorConfig from(ApplicationProperties properties) {
         return read(new ConfigReader(JOB_NAME, properties));
@@ -86,7 +86,7 @@ public record GeneratorConfig(double eventsPerSecond, long maxEvents, int vehicl
      * Reads and validates every group the job uses from {@code reader}, which afterwards lists every key the job
      * understands ({@link ConfigReader#keysRead()}): the documentation test holds docs/configuration.md to it.
      *
-     * @throws dev.fleetpulse.events.config.InvalidConfigurationException listing every problem
+     * @throws dev.fleetpulse.jobs.config.InvalidConfigurationException listing every problem
      */
     public static GeneratorConfig read(ConfigReader reader) {
         ConfigReader.Group dataGen = reader.group(DATAGEN);

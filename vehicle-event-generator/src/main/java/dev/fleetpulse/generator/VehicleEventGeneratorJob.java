@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import dev.fleetpulse.events.VehicleEvent;
-import dev.fleetpulse.events.config.ApplicationProperties;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
 import dev.fleetpulse.jobs.EffectiveSettings;
 import dev.fleetpulse.jobs.JobEnvironment;
 import dev.fleetpulse.jobs.kafka.KafkaTopics;

@@ -19,7 +19,7 @@ import dev.fleetpulse.events.ParseResult;
 import dev.fleetpulse.events.Region;
 import dev.fleetpulse.events.VehicleEvent;
 import dev.fleetpulse.events.VehicleEventJson;
-import dev.fleetpulse.events.config.ApplicationProperties;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
 import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.KafkaRecord;
 import dev.fleetpulse.localstack.LocalKafkaExtension;

@@ -8,7 +8,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 
-import dev.fleetpulse.events.config.ConfigReader;
+import dev.fleetpulse.jobs.config.ConfigReader;
 
 /**
  * The Kafka client settings of one property group ({@code KafkaSink}, {@code KafkaSource}):

@@ -1,6 +1,6 @@
 package dev.fleetpulse.jobs.prometheus;
 
-import dev.fleetpulse.events.config.ConfigReader;
+import dev.fleetpulse.jobs.config.ConfigReader;
 import dev.fleetpulse.prometheus.PrometheusSink;
 import dev.fleetpulse.prometheus.RequestSigner;
 import dev.fleetpulse.prometheus.RetryLimitBehaviour;

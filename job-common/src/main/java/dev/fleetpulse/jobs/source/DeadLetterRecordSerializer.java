@@ -72,10 +72,10 @@ public final class DeadLetterRecordSerializer implements KafkaRecordSerializatio
         add(headers, REASON, letter.reason());
         add(headers, DETAIL, letter.detail() == null ? null : capped(letter.detail()));
         // Late events were not read from Kafka by the operator that rejected them: no coordinates to report.
-        if (letter.sourceTopic() != null) {
-            add(headers, SOURCE_TOPIC, letter.sourceTopic());
-            add(headers, SOURCE_PARTITION, Integer.toString(letter.sourcePartition()));
-            add(headers, SOURCE_OFFSET, Long.toString(letter.sourceOffset()));
+        if (letter.origin() != null) {
+            add(headers, SOURCE_TOPIC, letter.origin().topic());
+            add(headers, SOURCE_PARTITION, Integer.toString(letter.origin().partition()));
+            add(headers, SOURCE_OFFSET, Long.toString(letter.origin().offset()));
         }
         add(headers, SOURCE_TIMESTAMP, Long.toString(letter.sourceTimestamp()));
 

@@ -2,6 +2,7 @@ package dev.fleetpulse.jobs.source;
 
 import dev.fleetpulse.events.DeadLetter;
 import dev.fleetpulse.events.IncomingRecord;
+import dev.fleetpulse.events.KafkaOrigin;
 import dev.fleetpulse.events.ParseResult;
 import dev.fleetpulse.events.RejectReason;
 import dev.fleetpulse.events.VehicleEvent;
@@ -76,8 +77,8 @@ public final class IncomingRecordDeserializer implements KafkaRecordDeserializat
     }
 
     private static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record, RejectReason reason, String detail) {
-        return new DeadLetter(record.key(), record.value(), reason.code(), detail,
-                record.topic(), record.partition(), record.offset(), record.timestamp());
+        return DeadLetter.rejected(reason, detail, record.key(), record.value(),
+                new KafkaOrigin(record.topic(), record.partition(), record.offset()), record.timestamp());
     }
 
     @Override

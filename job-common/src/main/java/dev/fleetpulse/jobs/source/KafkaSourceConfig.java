@@ -1,6 +1,6 @@
 package dev.fleetpulse.jobs.source;
 
-import dev.fleetpulse.events.config.ConfigReader;
+import dev.fleetpulse.jobs.config.ConfigReader;
 import dev.fleetpulse.jobs.kafka.KafkaClientProperties;
 import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

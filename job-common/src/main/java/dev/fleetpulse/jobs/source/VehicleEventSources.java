@@ -88,7 +88,8 @@ public final class VehicleEventSources {
         return KafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(config.kafka().bootstrapServers())
                 .setKafkaProducerConfig(producer)
-                .setRecordSerializer(new DeadLetterRecordSerializer(config.deadLetterTopic(), config.deadLetterMaxRecordBytes()))
+                .setRecordSerializer(
+                        new DeadLetterRecordSerializer(config.deadLetterTopic(), config.deadLetterMaxRecordBytes()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }

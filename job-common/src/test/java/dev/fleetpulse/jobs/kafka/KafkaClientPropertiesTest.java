@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
-import dev.fleetpulse.events.config.ApplicationProperties;
-import dev.fleetpulse.events.config.ConfigReader;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
+import dev.fleetpulse.jobs.config.ConfigReader;
 import org.junit.jupiter.api.Test;
 
 class KafkaClientPropertiesTest {

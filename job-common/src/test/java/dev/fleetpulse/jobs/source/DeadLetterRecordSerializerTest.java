@@ -1,6 +1,11 @@
 package dev.fleetpulse.jobs.source;
 
 import dev.fleetpulse.events.DeadLetter;
+import dev.fleetpulse.events.EventType;
+import dev.fleetpulse.events.Region;
+import dev.fleetpulse.events.VehicleEvent;
+import dev.fleetpulse.events.KafkaOrigin;
+import dev.fleetpulse.events.RejectReason;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
@@ -16,13 +21,14 @@ class DeadLetterRecordSerializerTest {
 
     private static final long T0 = 1_730_621_749_000L;
     private static final int MAX_RECORD_BYTES = 1_000_000;
+    private static final KafkaOrigin ORIGIN = new KafkaOrigin("vehicle-events", 0, 5L);
     private final DeadLetterRecordSerializer serializer =
             new DeadLetterRecordSerializer("vehicle-events-dlq", MAX_RECORD_BYTES);
 
     @Test
     void shouldWriteTheOriginalBytesAndTheReasonAndCoordinatesAsHeaders() {
-        DeadLetter letter = new DeadLetter(bytes("V1"), bytes("{oops"), "malformed-json", "truncated JSON",
-                "vehicle-events", 2, 77L, T0);
+        DeadLetter letter = DeadLetter.rejected(RejectReason.MALFORMED_JSON, "truncated JSON", bytes("V1"),
+                bytes("{oops"), new KafkaOrigin("vehicle-events", 2, 77L), T0);
 
         ProducerRecord<byte[], byte[]> record = serializer.serialize(letter, null, T0);
 
@@ -41,7 +47,8 @@ class DeadLetterRecordSerializerTest {
 
     @Test
     void shouldLeaveOutTheCoordinatesOfALateEventWhichHasNone() {
-        DeadLetter late = new DeadLetter(bytes("V1"), bytes("{}"), "late", "window closed", null, -1, -1L, T0);
+        DeadLetter late = DeadLetter.late(new VehicleEvent(EventType.IC_RPM, "V1", Region.UK, T0, 1), bytes("{}"),
+                "window closed");
 
         assertThat(headers(serializer.serialize(late, null, T0))).containsOnlyKeys(
                 "fleetpulse.reason", "fleetpulse.detail", "fleetpulse.source.timestamp");
@@ -51,8 +58,8 @@ class DeadLetterRecordSerializerTest {
     void shouldCutAValueThatWouldNotFitTheProducersRequestAndSaySo() {
         byte[] huge = new byte[3_000_000];
         Arrays.fill(huge, (byte) 'x');
-        DeadLetter letter = new DeadLetter(bytes("V1"), huge, "malformed-json", "expected a JSON object",
-                "vehicle-events", 0, 5L, T0);
+        DeadLetter letter = DeadLetter.rejected(RejectReason.MALFORMED_JSON, "expected a JSON object", bytes("V1"),
+                huge, ORIGIN, T0);
 
         ProducerRecord<byte[], byte[]> record = serializer.serialize(letter, null, T0);
 
@@ -69,10 +76,10 @@ class DeadLetterRecordSerializerTest {
         byte[] longKey = new byte[5_000];
         Arrays.fill(longKey, (byte) 'k');
 
-        ProducerRecord<byte[], byte[]> small = serializer.serialize(new DeadLetter(longKey, bytes("{}"), "bad-vehicle-id",
-                "too long", "vehicle-events", 0, 5L, T0), null, T0);
-        ProducerRecord<byte[], byte[]> large = serializer.serialize(new DeadLetter(longKey, new byte[MAX_RECORD_BYTES],
-                "malformed-json", "not JSON", "vehicle-events", 0, 6L, T0), null, T0);
+        ProducerRecord<byte[], byte[]> small = serializer.serialize(DeadLetter.rejected(RejectReason.BAD_VEHICLE_ID,
+                "too long", longKey, bytes("{}"), ORIGIN, T0), null, T0);
+        ProducerRecord<byte[], byte[]> large = serializer.serialize(DeadLetter.rejected(RejectReason.MALFORMED_JSON, "not JSON",
+                longKey, new byte[MAX_RECORD_BYTES], ORIGIN, T0), null, T0);
 
         assertThat(small.key()).isEqualTo(longKey);
         assertThat(headers(small)).doesNotContainKey("fleetpulse.truncated");
@@ -86,8 +93,8 @@ class DeadLetterRecordSerializerTest {
     @Test
     void shouldCapTheDetailAtACharacterBoundary() {
         String eventType = "é".repeat(300_000); // 600 KB of UTF-8, quoted by the parser's detail
-        DeadLetter letter = new DeadLetter(bytes("V1"), bytes("{}"), "unknown-event-type",
-                "unknown eventType '" + eventType + "'", "vehicle-events", 0, 5L, T0);
+        DeadLetter letter = DeadLetter.rejected(RejectReason.UNKNOWN_EVENT_TYPE,
+                "unknown eventType '" + eventType + "'", bytes("V1"), bytes("{}"), ORIGIN, T0);
 
         String detail = headers(serializer.serialize(letter, null, T0)).get("fleetpulse.detail");
 

@@ -1,6 +1,8 @@
 package dev.fleetpulse.jobs.source;
 
 import dev.fleetpulse.events.DeadLetter;
+import dev.fleetpulse.events.KafkaOrigin;
+import dev.fleetpulse.events.RejectReason;
 import dev.fleetpulse.events.EventType;
 import dev.fleetpulse.events.IncomingRecord;
 import dev.fleetpulse.events.Region;
@@ -27,7 +29,8 @@ class EventTimeWatermarksTest {
     private static final IncomingRecord EVENT_AT_T0 =
             IncomingRecord.of(new VehicleEvent(EventType.IC_RPM, "V1", Region.UK, T0, 900));
     private static final IncomingRecord GARBAGE = IncomingRecord.rejected(
-            new DeadLetter(null, new byte[]{'x'}, "malformed-json", "not JSON", "vehicle-events", 0, 1L, FAR_FUTURE));
+            DeadLetter.rejected(RejectReason.MALFORMED_JSON, "not JSON", null, new byte[]{'x'},
+                    new KafkaOrigin("vehicle-events", 0, 1L), FAR_FUTURE));
 
     @Test
     void shouldStampEventsWithTheirEventTimeAndDeadLettersWithTheKafkaTimestamp() {

@@ -3,6 +3,7 @@ package dev.fleetpulse.jobs.source;
 import dev.fleetpulse.events.DeadLetter;
 import dev.fleetpulse.events.EventType;
 import dev.fleetpulse.events.IncomingRecord;
+import dev.fleetpulse.events.KafkaOrigin;
 import dev.fleetpulse.events.Region;
 import dev.fleetpulse.events.VehicleEvent;
 import org.apache.flink.util.Collector;
@@ -54,9 +55,7 @@ class IncomingRecordDeserializerTest {
         assertThat(letter.key()).isEqualTo(KEY);
         assertThat(letter.value()).isEqualTo(garbage);
         assertThat(letter.reason()).isEqualTo("malformed-json");
-        assertThat(letter.sourceTopic()).isEqualTo("vehicle-events");
-        assertThat(letter.sourcePartition()).isEqualTo(3);
-        assertThat(letter.sourceOffset()).isEqualTo(42L);
+        assertThat(letter.origin()).isEqualTo(new KafkaOrigin("vehicle-events", 3, 42L));
         assertThat(letter.sourceTimestamp()).isEqualTo(T0);
     }
 

@@ -1,8 +1,8 @@
 package dev.fleetpulse.jobs.source;
 
-import dev.fleetpulse.events.config.ApplicationProperties;
-import dev.fleetpulse.events.config.ConfigReader;
-import dev.fleetpulse.events.config.InvalidConfigurationException;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
+import dev.fleetpulse.jobs.config.ConfigReader;
+import dev.fleetpulse.jobs.config.InvalidConfigurationException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.fleetpulse.events.config;
+package dev.fleetpulse.jobs.config;
 
 import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
 import com.fasterxml.jackson.core.JsonFactory;

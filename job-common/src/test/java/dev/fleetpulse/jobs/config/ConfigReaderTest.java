@@ -1,4 +1,4 @@
-package dev.fleetpulse.events.config;
+package dev.fleetpulse.jobs.config;
 
 import org.junit.jupiter.api.Test;
 
