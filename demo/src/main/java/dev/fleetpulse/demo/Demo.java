@@ -1,6 +1,7 @@
 package dev.fleetpulse.demo;
 
 import dev.fleetpulse.generator.VehicleEventGeneratorJob;
+import dev.fleetpulse.jobs.kafka.KafkaTopics;
 import dev.fleetpulse.localstack.LocalStack;
 import dev.fleetpulse.localstack.LocalStackOptions;
 import dev.fleetpulse.preprocessor.PreProcessorJob;
@@ -27,8 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Demo implements AutoCloseable {
 
-    static final String EVENTS_TOPIC = "vehicle-events";
-    static final String DEAD_LETTER_TOPIC = "vehicle-events-dlq";
+    static final String EVENTS_TOPIC = KafkaTopics.DEFAULT_EVENTS_TOPIC;
+    static final String DEAD_LETTER_TOPIC = KafkaTopics.DEFAULT_DEAD_LETTER_TOPIC;
     private static final Duration SUMMARY_INTERVAL = Duration.ofSeconds(5);
 
     private final DemoOptions options;

@@ -24,7 +24,8 @@ public record PreProcessorConfig(KafkaSourceConfig source, TumblingWindows windo
                                  Duration idleTimeout, ModelCatalogSource catalog, PrometheusSinkConfig prometheus) {
 
     public static final String JOB_NAME = "pre-processor";
-    public static final String DEFAULT_GROUP_ID = "pre-processor";
+    /** Each job reads the events topic with its own consumer group, named after the job. */
+    public static final String DEFAULT_GROUP_ID = JOB_NAME;
 
     public static final String AGGREGATION = "Aggregation";
     public static final String WINDOW_SIZE_SEC = "window.size.sec";

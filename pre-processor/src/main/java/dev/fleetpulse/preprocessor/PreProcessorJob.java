@@ -37,13 +37,12 @@ public final class PreProcessorJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(PreProcessorJob.class);
 
-    static final String BUNDLED_PROPERTIES = "/flink-application-properties-dev.json";
 
     private PreProcessorJob() {
     }
 
     public static void main(String[] args) throws Exception {
-        ApplicationProperties properties = ApplicationProperties.load(args, BUNDLED_PROPERTIES);
+        ApplicationProperties properties = ApplicationProperties.load(args);
         PreProcessorConfig config = PreProcessorConfig.from(properties);
         EffectiveSettings.log(LOG, PreProcessorConfig.JOB_NAME, config.settings());
         VehicleEventSources.ensureTopics(config.source());

@@ -38,7 +38,7 @@ class PreProcessorConfigTest {
     @Test
     void shouldLoadTheBundledDevelopmentFile() throws Exception {
         PreProcessorConfig config = PreProcessorConfig.from(
-                ApplicationProperties.load(new String[0], PreProcessorJob.BUNDLED_PROPERTIES));
+                ApplicationProperties.load(new String[0]));
 
         assertThat(config.source().kafka().bootstrapServers()).isEqualTo("127.0.0.1:9092");
         assertThat(config.prometheus().endpointUrl()).isEqualTo("http://127.0.0.1:9090/api/v1/write");

@@ -18,7 +18,8 @@ import java.util.Map;
 public record RawEventWriterConfig(KafkaSourceConfig source, long maxEventsPerSec, PrometheusSinkConfig prometheus) {
 
     public static final String JOB_NAME = "raw-event-writer";
-    public static final String DEFAULT_GROUP_ID = "raw-event-writer";
+    /** Each job reads the events topic with its own consumer group, named after the job. */
+    public static final String DEFAULT_GROUP_ID = JOB_NAME;
 
     public static final String RAW_WRITER = "RawWriter";
     public static final String MAX_EVENTS_PER_SEC = "max.events.per.sec";

@@ -37,13 +37,12 @@ public final class RawEventWriterJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(RawEventWriterJob.class);
 
-    static final String BUNDLED_PROPERTIES = "/flink-application-properties-dev.json";
 
     private RawEventWriterJob() {
     }
 
     public static void main(String[] args) throws Exception {
-        ApplicationProperties properties = ApplicationProperties.load(args, BUNDLED_PROPERTIES);
+        ApplicationProperties properties = ApplicationProperties.load(args);
         RawEventWriterConfig config = RawEventWriterConfig.from(properties);
         EffectiveSettings.log(LOG, RawEventWriterConfig.JOB_NAME, config.settings());
         VehicleEventSources.ensureTopics(config.source());

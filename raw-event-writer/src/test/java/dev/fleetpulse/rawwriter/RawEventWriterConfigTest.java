@@ -15,7 +15,7 @@ class RawEventWriterConfigTest {
     @Test
     void shouldReadTheBundledDevelopmentConfiguration() throws IOException {
         RawEventWriterConfig config = RawEventWriterConfig.from(
-                ApplicationProperties.load(new String[0], RawEventWriterJob.BUNDLED_PROPERTIES));
+                ApplicationProperties.load(new String[0]));
 
         assertThat(config.source().groupId()).isEqualTo("raw-event-writer");
         assertThat(config.source().topic()).isEqualTo("vehicle-events");

@@ -8,6 +8,7 @@ import java.util.Set;
 import dev.fleetpulse.jobs.config.ApplicationProperties;
 import dev.fleetpulse.jobs.config.ConfigReader;
 import dev.fleetpulse.jobs.kafka.KafkaClientProperties;
+import dev.fleetpulse.jobs.kafka.KafkaTopics;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
@@ -52,7 +53,6 @@ public record GeneratorConfig(double eventsPerSecond, long maxEvents, int vehicl
     public static final double DEFAULT_PROB_MOTION_STATE_CHANGE = 0.01;
     public static final double DEFAULT_PROB_WARNING_CHANGE = 0.001;
     public static final long DEFAULT_SEED = 1;
-    public static final String DEFAULT_TOPIC = "vehicle-events";
     static final int MAX_VEHICLES = 100_000_000;
 
     private static final String AT_LEAST_ONCE = "at-least-once";
@@ -98,7 +98,7 @@ public record GeneratorConfig(double eventsPerSecond, long maxEvents, int vehicl
         long seed = dataGen.longIn(SEED, DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE);
 
         ConfigReader.Group sink = reader.group(KAFKA_SINK);
-        String topic = sink.string(TOPIC, DEFAULT_TOPIC);
+        String topic = sink.string(TOPIC, KafkaTopics.DEFAULT_EVENTS_TOPIC);
         String guarantee = sink.choice(DELIVERY_GUARANTEE, AT_LEAST_ONCE, List.of(AT_LEAST_ONCE, EXACTLY_ONCE));
         String prefix = sink.string(TRANSACTIONAL_ID_PREFIX, "");
         if (guarantee.equals(EXACTLY_ONCE) && prefix.isEmpty()) {

@@ -33,7 +33,6 @@ public final class VehicleEventGeneratorJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(VehicleEventGeneratorJob.class);
 
-    static final String BUNDLED_PROPERTIES = "/flink-application-properties-dev.json";
     /** Amazon MSK's (and Kafka's) default maximum; Flink's default of one hour would be refused by the broker. */
     static final String TRANSACTION_TIMEOUT_MS = "900000";
     /**
@@ -52,7 +51,7 @@ public final class VehicleEventGeneratorJob {
     }
 
     public static void main(String[] args) throws Exception {
-        ApplicationProperties properties = ApplicationProperties.load(args, BUNDLED_PROPERTIES);
+        ApplicationProperties properties = ApplicationProperties.load(args);
         GeneratorConfig config = GeneratorConfig.from(properties);
         Map<String, Object> settings = config.settings();
         PRODUCER_DEFAULTS.forEach((key, value) -> settings.putIfAbsent(GeneratorConfig.KAFKA_SINK + "." + key, value));

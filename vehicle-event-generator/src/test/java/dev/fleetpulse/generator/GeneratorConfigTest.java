@@ -82,7 +82,7 @@ class GeneratorConfigTest {
     @Test
     void shouldLoadBundledDevelopmentConfigurationAgainstLocalKafka() throws Exception {
         GeneratorConfig config = GeneratorConfig.from(
-                ApplicationProperties.load(new String[0], VehicleEventGeneratorJob.BUNDLED_PROPERTIES));
+                ApplicationProperties.load(new String[0]));
 
         assertThat(config.kafka().bootstrapServers()).isEqualTo("127.0.0.1:9092");
         assertThat(config.topic()).isEqualTo("vehicle-events");

@@ -47,16 +47,28 @@ public final class ApplicationProperties {
         this.origin = origin;
     }
 
+    /** The class-path resource of each job's development defaults (Kafka and Prometheus on 127.0.0.1). */
+    public static final String DEV_PROPERTIES = "/flink-application-properties-dev.json";
+
     /** Groups given directly, e.g. by tests. */
     public static ApplicationProperties of(Map<String, Map<String, String>> groups) {
         return new ApplicationProperties(groups, Map.of(), "in-memory");
     }
 
     /**
-     * Loads the job's properties from the sources described in the class comment.
+     * Loads the job's properties from the sources described in the class comment, with the job's
+     * {@value #DEV_PROPERTIES} as the development defaults.
      *
      * @param args the job's command-line arguments
-     * @param bundledResource class-path resource of the development defaults, e.g. {@code "/flink-application-properties-dev.json"}
+     */
+    public static ApplicationProperties load(String[] args) throws IOException {
+        return load(args, DEV_PROPERTIES);
+    }
+
+    /**
+     * As {@link #load(String[])}, with the development defaults from another class-path resource.
+     *
+     * @param bundledResource class-path resource of the development defaults
      */
     public static ApplicationProperties load(String[] args, String bundledResource) throws IOException {
         CommandLine cli = CommandLine.parse(args);

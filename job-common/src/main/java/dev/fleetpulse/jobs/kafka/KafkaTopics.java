@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaTopics {
 
+    /** The topic the generator writes and the other jobs read, unless configured otherwise. */
+    public static final String DEFAULT_EVENTS_TOPIC = "vehicle-events";
+    /** Where the readers put records they cannot use, unless configured otherwise. */
+    public static final String DEFAULT_DEAD_LETTER_TOPIC = "vehicle-events-dlq";
+
     private static final Logger LOG = LoggerFactory.getLogger(KafkaTopics.class);
     private static final long TIMEOUT_SECONDS = 60;
 

@@ -2,6 +2,7 @@ package dev.fleetpulse.jobs.source;
 
 import dev.fleetpulse.jobs.config.ConfigReader;
 import dev.fleetpulse.jobs.kafka.KafkaClientProperties;
+import dev.fleetpulse.jobs.kafka.KafkaTopics;
 import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -46,8 +47,6 @@ public record KafkaSourceConfig(KafkaClientProperties kafka, String topic, Strin
     public static final String MAX_FUTURE_MS = "max.future.ms";
     public static final String DLQ_MAX_RECORD_BYTES = "dlq.max.record.bytes";
 
-    public static final String DEFAULT_TOPIC = "vehicle-events";
-    public static final String DEFAULT_DLQ_TOPIC = "vehicle-events-dlq";
     static final int MAX_PARALLELISM_LIMIT = 32_768;
     /** Devices' clocks are often minutes off; hours off is a broken clock. */
     public static final long DEFAULT_MAX_FUTURE_MS = 600_000;
@@ -70,7 +69,7 @@ public record KafkaSourceConfig(KafkaClientProperties kafka, String topic, Strin
      */
     public static KafkaSourceConfig read(ConfigReader reader, String defaultGroupId) {
         ConfigReader.Group group = reader.group(GROUP);
-        String topic = group.string(TOPIC, DEFAULT_TOPIC);
+        String topic = group.string(TOPIC, KafkaTopics.DEFAULT_EVENTS_TOPIC);
         String groupId = group.string(GROUP_ID, defaultGroupId);
         StartingOffsets offsets = StartingOffsets.DEFAULT;
         String offsetsText = group.raw(StartingOffsets.KEY);
@@ -82,7 +81,7 @@ public record KafkaSourceConfig(KafkaClientProperties kafka, String topic, Strin
             }
         }
         int maxParallelism = group.intIn(MAX_PARALLELISM, 0, 1, MAX_PARALLELISM_LIMIT);
-        String dlqTopic = group.string(DLQ_TOPIC, DEFAULT_DLQ_TOPIC);
+        String dlqTopic = group.string(DLQ_TOPIC, KafkaTopics.DEFAULT_DEAD_LETTER_TOPIC);
         if (dlqTopic.equals(topic)) {
             group.problem(DLQ_TOPIC, "must differ from " + GROUP + "." + TOPIC + " ('" + topic
                     + "'): dead letters written to the events topic would be read again");
