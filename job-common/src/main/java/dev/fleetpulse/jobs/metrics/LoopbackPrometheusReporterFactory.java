@@ -1,6 +1,5 @@
 package dev.fleetpulse.jobs.metrics;
 
-import org.apache.flink.metrics.prometheus.LoopbackPrometheusReporter;
 import org.apache.flink.metrics.reporter.MetricReporter;
 import org.apache.flink.metrics.reporter.MetricReporterFactory;
 

@@ -1,7 +1,6 @@
 package dev.fleetpulse.jobs.metrics;
 
 import dev.fleetpulse.localstack.Ports;
-import org.apache.flink.metrics.prometheus.LoopbackPrometheusReporter;
 import org.apache.flink.metrics.reporter.MetricReporterFactory;
 import org.junit.jupiter.api.Test;
 
