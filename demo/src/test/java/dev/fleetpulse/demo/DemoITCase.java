@@ -5,6 +5,7 @@ import dev.fleetpulse.localstack.PrometheusQueryClient;
 import dev.fleetpulse.localstack.QuerySample;
 import dev.fleetpulse.monitoring.DashboardQueries;
 import org.junit.jupiter.api.AfterEach;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The demo as a user runs it, in its own JVM: the metrics appear in Prometheus, every dashboard panel answers, the
@@ -109,24 +111,25 @@ class DemoITCase {
         }
     }
 
-    private void awaitTrue(String what, Duration timeout, Supplier<Boolean> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!demo.isAlive()) {
-                throw new AssertionError("the demo exited (" + demo.exitValue() + ") while waiting for " + what
-                        + "; output:\n" + String.join("\n", output));
-            }
-            try {
-                if (condition.get()) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // Prometheus may not answer yet; the deadline decides
-            }
-            Thread.sleep(1000);
+    /**
+     * Waits for {@code condition}, polling once a second; fails at once if the demo exits, and on timeout with the
+     * demo's last output. Exceptions count as "not yet": Prometheus may not answer yet.
+     */
+    private void awaitTrue(String what, Duration timeout, Supplier<Boolean> condition) {
+        try {
+            await(what).atMost(timeout).pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptionsInstanceOf(RuntimeException.class)
+                    .until(() -> {
+                        if (!demo.isAlive()) {
+                            throw new AssertionError("the demo exited (" + demo.exitValue() + ") while waiting for "
+                                    + what + "; output:\n" + String.join("\n", output));
+                        }
+                        return condition.get();
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("timed out waiting for " + what + "; last output:\n"
+                    + String.join("\n", output.subList(Math.max(0, output.size() - 40), output.size())), e);
         }
-        throw new AssertionError("timed out waiting for " + what + "; last output:\n"
-                + String.join("\n", output.subList(Math.max(0, output.size() - 40), output.size())));
     }
 
     private static Set<String> labelValues(PrometheusQueryClient prometheus, String promql, String label) {

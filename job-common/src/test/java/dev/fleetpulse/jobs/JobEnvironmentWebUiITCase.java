@@ -1,6 +1,7 @@
 package dev.fleetpulse.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -8,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Map;
 
 import dev.fleetpulse.localstack.Ports;
@@ -43,18 +45,12 @@ class JobEnvironmentWebUiITCase {
         }
     }
 
-    private static HttpResponse<String> getWhenUp(URI uri) throws InterruptedException {
+    private static HttpResponse<String> getWhenUp(URI uri) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + UI_TIMEOUT.toNanos();
-        while (true) {
-            try {
-                return client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("Nothing answered at " + uri + " within " + UI_TIMEOUT, e);
-                }
-                Thread.sleep(200);
-            }
-        }
+        // A refused connection means "not up yet".
+        return await("something answering at " + uri).atMost(UI_TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()),
+                        Objects::nonNull);
     }
 }

@@ -104,7 +104,7 @@ public final class LocalVictoriaMetrics implements AutoCloseable {
         return new PrometheusQueryClient(URI.create(baseUrl()));
     }
 
-    /** Makes every sample received so far visible to queries; otherwise that takes 2-3 s (measured with 1.79). */
+    /** Makes every sample received so far visible to queries; otherwise that takes seconds. */
     public void forceFlush() {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + "/internal/force_flush"))
                 .timeout(Duration.ofSeconds(30)).GET().build();

@@ -1,6 +1,7 @@
 package dev.fleetpulse.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
@@ -173,17 +174,6 @@ class LocalPrometheusITCase {
 
     /** Polls until the query returns something: scrapes and rule evaluations happen on their own schedule. */
     private static <T> List<T> eventually(Supplier<List<T>> query) {
-        long deadline = System.nanoTime() + EVENTUALLY.toNanos();
-        List<T> result = query.get();
-        while (result.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            result = query.get();
-        }
-        return result;
+        return await().atMost(EVENTUALLY).pollInterval(Duration.ofMillis(200)).until(query::get, r -> !r.isEmpty());
     }
 }

@@ -39,6 +39,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A corpus of hostile records, as producers and devices send them, among a few thousand good events, through the real
@@ -159,11 +160,10 @@ class HostileInputITCase {
         JobClient client = env.executeAsync(name);
         JobID job = client.getJobID();
         FlinkRestClient rest = FLINK.rest();
-        while (!client.getJobStatus().get().isGloballyTerminalState()) {
-            String restarts = rest.jobMetric(job.toString(), "numRestarts");
-            assertThat(restarts).as("numRestarts of %s", name).isIn(null, "0");
-            Thread.sleep(200);
-        }
+        await(name + " to finish").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            assertThat(rest.jobMetric(job.toString(), "numRestarts")).as("numRestarts of %s", name).isIn(null, "0");
+            return client.getJobStatus().get().isGloballyTerminalState();
+        });
         client.getJobExecutionResult().get();
         assertThat(rest.jobExceptions(job.toString())).as("exception history of %s", name).isEmpty();
         return job;

@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Scenario 4, a Kafka broker restart: the generator (exactly-once, Kafka transactions committed on checkpoints), the
@@ -110,13 +111,13 @@ class KafkaBrokerRestartITCase {
 
         Map<ExpectedAggregates.Sample, Double> expected = ExpectedAggregates.of(events, Pipelines.WINDOW_MS, models);
         Map<String, Double> expectedRaw = RawSamples.expected(all);
-        EndOfStream.awaitUntil(() -> expected.equals(
-                WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), first, lastWindowEnd))
-                && expectedRaw.equals(RawSamples.written(PROMETHEUS.queryClient(), ".*")), Duration.ofMinutes(2));
-        WrittenAggregates.assertSameSamples(WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), first, lastWindowEnd),
-                expected, "aggregates after a broker restart");
-        RawSamples.assertSame(RawSamples.written(PROMETHEUS.queryClient(), ".*"), expectedRaw,
-                "raw events after a broker restart");
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            WrittenAggregates.assertSameSamples(
+                    WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), first, lastWindowEnd), expected,
+                    "aggregates after a broker restart");
+            RawSamples.assertSame(RawSamples.written(PROMETHEUS.queryClient(), ".*"), expectedRaw,
+                    "raw events after a broker restart");
+        });
         for (JobClient reader : List.of(preProcessor, rawWriter)) {
             assertThat(reader.getJobStatus().get().isGloballyTerminalState()).as("reader still running").isFalse();
             assertThat(FLINK.counter(reader.getJobID(), "prometheusSink", "numSamplesDropped")).isZero();

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Scenario 3, a Prometheus outage: while a live fleet writes to Kafka and the pre-processor and the raw writer run,
@@ -69,11 +70,10 @@ class PrometheusOutageITCase {
         awaitFirstSamples(rawWriter.getJobID());
         PROMETHEUS.prometheus().stop();
         long writtenBeforeOutage = samplesOut(rawWriter.getJobID());
-        Thread.sleep(OUTAGE.toMillis());
-        assertThat(preProcessor.getJobStatus().get()).as("pre-processor during the outage")
-                .matches(status -> !status.isGloballyTerminalState());
-        assertThat(rawWriter.getJobStatus().get()).as("raw writer during the outage")
-                .matches(status -> !status.isGloballyTerminalState());
+        await("both jobs running through the outage").during(OUTAGE).atMost(OUTAGE.plusSeconds(10))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> !preProcessor.getJobStatus().get().isGloballyTerminalState()
+                        && !rawWriter.getJobStatus().get().isGloballyTerminalState());
         PROMETHEUS.prometheus().start();
         preProcessor.getJobExecutionResult().get(3, TimeUnit.MINUTES);
         rawWriter.getJobExecutionResult().get(3, TimeUnit.MINUTES);
@@ -97,11 +97,8 @@ class PrometheusOutageITCase {
         return FLINK.counter(job, "prometheusSink", "numSamplesOut");
     }
 
-    private static void awaitFirstSamples(JobID job) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (samplesOut(job) == 0) {
-            assertThat(System.nanoTime()).as("first samples of %s within a minute", job).isLessThan(deadline);
-            Thread.sleep(100);
-        }
+    private static void awaitFirstSamples(JobID job) {
+        await("first samples of " + job).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                .until(() -> samplesOut(job) > 0);
     }
 }

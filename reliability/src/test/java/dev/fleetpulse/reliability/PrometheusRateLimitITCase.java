@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Scenario 6, rate limiting: Prometheus, behind the fault proxy, answers every write with 429 and
@@ -75,18 +76,15 @@ class PrometheusRateLimitITCase {
 
             JobClient preProcessor = preProcessorEnv.executeAsync("pre-processor against 429s");
             JobClient rawWriter = rawWriterEnv.executeAsync("raw writer against 429s");
-            long mostBuffered = 0;
-            while (System.nanoTime() < limitedUntil) {
-                mostBuffered = Math.max(mostBuffered, mostBuffered(rawWriter.getJobID()));
-                Thread.sleep(100);
-            }
+            await("the raw writer's sink buffer full while every write is refused: the source is back-pressured")
+                    .atMost(RATE_LIMITED).pollInterval(Duration.ofMillis(100))
+                    .until(() -> mostBuffered(rawWriter.getJobID())
+                            == PrometheusSink.Builder.DEFAULT_MAX_BUFFERED_SAMPLES);
             assertThat(rawWriter.getJobStatus().get().isGloballyTerminalState())
                     .as("raw writer finished while every write was refused").isFalse();
             preProcessor.getJobExecutionResult().get(3, TimeUnit.MINUTES);
             rawWriter.getJobExecutionResult().get(3, TimeUnit.MINUTES);
 
-            assertThat(mostBuffered).as("raw writer's sink buffer full: the source was back-pressured")
-                    .isEqualTo(PrometheusSink.Builder.DEFAULT_MAX_BUFFERED_SAMPLES);
             assertThat(proxy.requests()).extracting(RecordedRequest::status).contains(429, 204);
             WrittenAggregates.assertSameSamples(
                     WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), start, start + SPAN_MS + Pipelines.WINDOW_MS),

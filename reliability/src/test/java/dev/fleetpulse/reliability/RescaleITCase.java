@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Scenario 2, rescaling: while a live fleet writes to Kafka, the pre-processor runs at parallelism 1, is stopped
@@ -73,15 +74,14 @@ class RescaleITCase {
         long lastWindowEnd = EndOfStream.windowEnd(start + SPAN_MS - 1);
         EndOfStream.writeMarkers(KAFKA.kafka(), topic.name(), PARTITIONS, lastWindowEnd);
         Map<ExpectedAggregates.Sample, Double> expected = ExpectedAggregates.of(events, Pipelines.WINDOW_MS, models);
-        EndOfStream.awaitUntil(() -> expected.equals(
-                WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), start, lastWindowEnd)), Duration.ofMinutes(1));
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                WrittenAggregates.assertSameSamples(
+                        WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), start, lastWindowEnd), expected,
+                        "after rescaling 1 -> 2 -> 1"));
         legs.get(2).cancel().get(1, TimeUnit.MINUTES);
 
         assertRestoredFrom(legs.get(1), first);
         assertRestoredFrom(legs.get(2), second);
-        WrittenAggregates.assertSameSamples(
-                WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), start, lastWindowEnd), expected,
-                "after rescaling 1 -> 2 -> 1");
         for (JobClient leg : legs) {
             assertThat(FLINK.counter(leg.getJobID(), "prometheusSink", "numSamplesOut")).isPositive();
             assertThat(FLINK.counter(leg.getJobID(), "prometheusSink", "numSamplesDropped")).isZero();
@@ -103,13 +103,9 @@ class RescaleITCase {
 
     /** Lets the leg run until its sink has written samples and {@link #LEG} has passed, then stops it. */
     private static String stopWithSavepointAfterSamples(JobClient job, Path savepoints) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        long earliestStop = System.nanoTime() + LEG.toNanos();
-        while (FLINK.counter(job.getJobID(), "prometheusSink", "numSamplesOut") == 0
-                || System.nanoTime() < earliestStop) {
-            assertThat(System.nanoTime()).as("the leg's first samples within a minute").isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        await("the leg's first samples").pollDelay(LEG).atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> FLINK.counter(job.getJobID(), "prometheusSink", "numSamplesOut") > 0);
         return job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(1, TimeUnit.MINUTES);
     }

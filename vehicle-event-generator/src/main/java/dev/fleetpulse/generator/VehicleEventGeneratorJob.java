@@ -37,9 +37,8 @@ public final class VehicleEventGeneratorJob {
     static final String TRANSACTION_TIMEOUT_MS = "900000";
     /**
      * Producer defaults for a job whose only purpose is volume; any {@code KafkaSink.*} key overrides them. Larger,
-     * lz4-compressed batches cut the broker's work per event, which on a small machine shares the cores with the
-     * job: measured on the 2-core test machine at parallelism 2 into the local broker, best of three runs, about
-     * 330k events/s with Kafka's defaults and about 670k with these. The extra 20 ms of linger does not matter for
+     * lz4-compressed batches cut the producer's and the broker's work per event, which on a small machine share the
+     * cores with the job (docs/benchmarks.md, GeneratorThroughput). The extra 20 ms of linger does not matter for
      * simulated telemetry.
      */
     static final Map<String, String> PRODUCER_DEFAULTS = Map.of(

@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A local run with {@code --metrics-port}: a real job's operator metrics, and one of its own counters, appear on
@@ -32,14 +33,10 @@ class LoopbackPrometheusReporterITCase {
         env.fromSequence(0, Long.MAX_VALUE).map(new CountingMap()).name("Count ticks").sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("reporter test");
         try {
-            String page = "";
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!(page.contains("flink_taskmanager_job_task_operator_ticks{")
-                    && page.contains("operator_name=\"Count_ticks\""))
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-                page = scrape(port);
-            }
+            String page = await("the job's metrics on the page").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> scrape(port), p -> p.contains("flink_taskmanager_job_task_operator_ticks{")
+                            && p.contains("operator_name=\"Count_ticks\""));
             assertThat(page).contains("# TYPE flink_taskmanager_job_task_operator_ticks gauge")
                     .containsPattern("flink_taskmanager_job_task_operator_numRecordsIn\\{[^}]*job_name=\"reporter_test\"")
                     .containsPattern("flink_jobmanager_job_numRestarts\\{[^}]*job_name=\"reporter_test\"[^}]*\\} 0\\.0");
