@@ -146,8 +146,9 @@ final class FlinkApplication extends Construct {
                                         .minPauseBetweenCheckpoints(MIN_PAUSE_BETWEEN_CHECKPOINTS_MS)
                                         .build())
                                 .monitoringConfiguration(CfnApplication.MonitoringConfigurationProperty.builder()
-                                        // Operator level publishes the jobs' own counters (events in, invalid, late,
-                                        // the sink's samples) to CloudWatch, which the AMP alert rules cannot see.
+                                        // Operator level: records in and out per operator, and the sink's counters
+                                        // (group kinesisAnalytics), in CloudWatch; the jobs' Flink metrics do not
+                                        // reach AMP, so this is where an operator sees them.
                                         .configurationType("CUSTOM")
                                         .metricsLevel("OPERATOR")
                                         .logLevel("INFO")
