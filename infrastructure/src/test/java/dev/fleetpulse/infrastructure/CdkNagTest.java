@@ -36,11 +36,7 @@ class CdkNagTest {
             "AwsSolutions-L1 on AWS679f53fac002430cb0da5b7982bd2287");
 
     static Stream<Map<String, String>> variants() {
-        return Stream.of(
-                Map.of(),
-                Map.of(DeploymentOptions.MSK_SERVERLESS, "true", DeploymentOptions.GRAFANA, "true",
-                        DeploymentOptions.START_GENERATOR, "false", DeploymentOptions.ALERT_EMAIL,
-                        "ops@example.com"));
+        return Stream.of(Map.of(), Synthesized.ALTERNATIVE);
     }
 
     /** The check below would pass vacuously if the scan never ran or its findings went elsewhere. */

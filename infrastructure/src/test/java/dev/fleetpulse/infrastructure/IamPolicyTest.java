@@ -20,8 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IamPolicyTest {
 
     private static final Synthesized DEFAULTS = Synthesized.defaults();
-    private static final Synthesized GRAFANA = Synthesized.withContext(Map.of(DeploymentOptions.GRAFANA, "true",
-            DeploymentOptions.MSK_SERVERLESS, "true"));
+    private static final Synthesized ALTERNATIVE_STACK = Synthesized.withContext(Synthesized.ALTERNATIVE);
 
     /** Actions that may have the resource "*": EC2's Describe calls support no resource-level permissions. */
     private static final Set<String> ACTIONS_ON_ANY_RESOURCE = Set.of("ec2:DescribeVpcs", "ec2:DescribeSubnets",
@@ -43,7 +42,7 @@ class IamPolicyTest {
 
     @Test
     void shouldScopeEveryStatementToItsResources() {
-        for (Synthesized synthesized : List.of(DEFAULTS, GRAFANA)) {
+        for (Synthesized synthesized : List.of(DEFAULTS, ALTERNATIVE_STACK)) {
             List<Statement> statements = statements(synthesized);
             assertThat(statements).hasSizeGreaterThan(30);
             for (Statement s : statements) {
@@ -140,8 +139,8 @@ class IamPolicyTest {
 
     @Test
     void shouldLetGrafanaOnlyQueryTheWorkspace() {
-        List<Statement> grafana = statements(GRAFANA).stream().filter(s -> s.policy().startsWith("GrafanaRole"))
-                .toList();
+        List<Statement> grafana = statements(ALTERNATIVE_STACK).stream()
+                .filter(s -> s.policy().startsWith("GrafanaRole")).toList();
         assertThat(grafana).singleElement().satisfies(s -> {
             assertThat(s.actions()).containsExactlyInAnyOrder("aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels",
                     "aps:GetMetricMetadata");

@@ -29,6 +29,11 @@ record Synthesized(App app, FleetPulseStack stack, Template template, Map<String
     private static final Map<Map<String, String>, Synthesized> CACHE = new ConcurrentHashMap<>();
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Every optional part switched the other way: MSK Serverless, Grafana, an alert e-mail, the generator not started. */
+    static final Map<String, String> ALTERNATIVE = Map.of(DeploymentOptions.MSK_SERVERLESS, "true",
+            DeploymentOptions.GRAFANA, "true", DeploymentOptions.START_GENERATOR, "false",
+            DeploymentOptions.ALERT_EMAIL, "ops@example.com");
+
     /** The stack with the default options: new VPC, provisioned MSK, all three jobs started, no Grafana. */
     static Synthesized defaults() {
         return withContext(Map.of());
