@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what FleetPulse's tests and demo need beyond a JDK: Prometheus (and promtool), and VictoriaMetrics as a
-# second remote-write receiver for the sink's tests. Uses the system package manager when it can; otherwise says
+# Installs what FleetPulse's tests and demo need beyond a JDK: Prometheus (and promtool), VictoriaMetrics as a
+# second remote-write receiver for the sink's tests, and Node.js, which the AWS CDK library runs on when the
+# infrastructure module's tests synthesize the stack. Uses the system package manager when it can; otherwise says
 # exactly what to install. Safe to run again: installed packages are left alone.
 set -euo pipefail
 
@@ -8,6 +9,7 @@ missing=()
 command -v prometheus >/dev/null 2>&1 || [ -n "${PROMETHEUS_BIN:-}" ] || missing+=(prometheus)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v victoria-metrics >/dev/null 2>&1 || [ -n "${VICTORIA_METRICS_BIN:-}" ] || missing+=(victoria-metrics)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "Prerequisites present: $(prometheus --version 2>&1 | head -n 1)"
   exit 0
@@ -17,7 +19,7 @@ packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "Missing: ${packages}" >&2
-  echo "Install Prometheus 2.42+ (with promtool) and VictoriaMetrics with your package manager, or download them and" >&2
+  echo "Install Prometheus 2.42+ (with promtool), VictoriaMetrics and Node.js 18+ with your package manager, or download them and" >&2
   echo "set PROMETHEUS_BIN / VICTORIA_METRICS_BIN to the binaries. See docs/local-setup.md." >&2
   exit 1
 fi
