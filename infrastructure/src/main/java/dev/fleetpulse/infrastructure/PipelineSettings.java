@@ -2,6 +2,7 @@ package dev.fleetpulse.infrastructure;
 
 import dev.fleetpulse.generator.GeneratorConfig;
 import dev.fleetpulse.jobs.kafka.KafkaClientProperties;
+import dev.fleetpulse.jobs.kafka.KafkaTopics;
 import dev.fleetpulse.jobs.prometheus.PrometheusSinkConfig;
 import dev.fleetpulse.jobs.source.KafkaSourceConfig;
 import dev.fleetpulse.preprocessor.PreProcessorConfig;
@@ -76,7 +77,7 @@ public record PipelineSettings(String topic, String deadLetterTopic, int partiti
      * AMP ingestion (one sample per event) around 360,000 samples an hour.
      */
     public static PipelineSettings defaults() {
-        return new PipelineSettings(GeneratorConfig.DEFAULT_TOPIC, KafkaSourceConfig.DEFAULT_DLQ_TOPIC, 4, 100,
+        return new PipelineSettings(KafkaTopics.DEFAULT_EVENTS_TOPIC, KafkaTopics.DEFAULT_DEAD_LETTER_TOPIC, 4, 100,
                 GeneratorConfig.DEFAULT_VEHICLES, PreProcessorConfig.DEFAULT_WINDOW_SIZE_SEC, 0,
                 PreProcessorConfig.DEFAULT_GROUP_ID, RawEventWriterConfig.DEFAULT_GROUP_ID);
     }

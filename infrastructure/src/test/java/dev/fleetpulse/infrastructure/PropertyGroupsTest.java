@@ -1,7 +1,7 @@
 package dev.fleetpulse.infrastructure;
 
-import dev.fleetpulse.events.config.ApplicationProperties;
-import dev.fleetpulse.events.config.ConfigReader;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
+import dev.fleetpulse.jobs.config.ConfigReader;
 import dev.fleetpulse.generator.GeneratorConfig;
 import dev.fleetpulse.jobs.source.KafkaSourceConfig;
 import dev.fleetpulse.preprocessor.PreProcessorConfig;
