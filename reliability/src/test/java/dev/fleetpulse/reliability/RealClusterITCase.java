@@ -6,6 +6,7 @@ import dev.fleetpulse.events.VehicleEventJson;
 import dev.fleetpulse.localstack.KafkaRecord;
 import dev.fleetpulse.localstack.LocalKafkaExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
+import dev.fleetpulse.localstack.flink.FlinkJob;
 import dev.fleetpulse.localstack.flink.FlinkJobStatus;
 import dev.fleetpulse.localstack.flink.LocalFlinkCluster;
 import dev.fleetpulse.generator.GeneratorConfig;
@@ -75,37 +76,37 @@ class RealClusterITCase {
         String topic = KAFKA.newTopic(PARTITIONS);
         String remoteWrite = PROMETHEUS.remoteWriteUrl();
         ModelTable models = ModelTable.forVehicles(LongStream.range(0, VEHICLES).mapToObj(VehicleIds::of).toList());
-        String preProcessor = flink.submitJar(JobJars.of(JobJars.PRE_PROCESSOR), List.of(
+        FlinkJob preProcessor = flink.submitJar(JobJars.of(JobJars.PRE_PROCESSOR), List.of(
                 "--KafkaSource.bootstrap.servers", KAFKA.bootstrapServers(), "--KafkaSource.topic", topic,
                 "--KafkaSource.dlq.topic", KAFKA.newTopic(1), "--KafkaSource.starting.offsets", "earliest",
                 "--Aggregation.window.size.sec", Integer.toString(Pipelines.WINDOW_SEC),
                 "--Enrichment.models.file", models.file().toString(),
                 "--PrometheusSink.endpoint.url", remoteWrite, "--PrometheusSink.max.batch.age.ms", "200"), PARALLELISM);
-        String rawWriter = flink.submitJar(JobJars.of(JobJars.RAW_WRITER), List.of(
+        FlinkJob rawWriter = flink.submitJar(JobJars.of(JobJars.RAW_WRITER), List.of(
                 "--KafkaSource.bootstrap.servers", KAFKA.bootstrapServers(), "--KafkaSource.topic", topic,
                 "--KafkaSource.dlq.topic", KAFKA.newTopic(1), "--KafkaSource.starting.offsets", "earliest",
                 "--PrometheusSink.endpoint.url", remoteWrite, "--PrometheusSink.max.batch.age.ms", "200"), PARALLELISM);
-        String generator = flink.submitJar(JobJars.of(JobJars.GENERATOR), List.of(
+        FlinkJob generator = flink.submitJar(JobJars.of(JobJars.GENERATOR), List.of(
                 "--DataGen.events.per.sec", "1500", "--DataGen.max.events", Integer.toString(MAX_EVENTS),
                 "--DataGen.vehicles", Integer.toString(VEHICLES), "--DataGen.seed", Long.toString(SEED),
                 "--KafkaSink.bootstrap.servers", KAFKA.bootstrapServers(), "--KafkaSink.topic", topic,
                 "--KafkaSink.delivery.guarantee", "exactly-once",
                 "--KafkaSink.transactional.id.prefix", "cluster-" + UUID.randomUUID()), PARALLELISM);
-        List<String> jobs = List.of(generator, preProcessor, rawWriter);
-        for (String job : jobs) {
-            flink.awaitJobStatus(job, FlinkJobStatus.RUNNING, TIMEOUT);
-            flink.awaitCompletedCheckpoints(job, 1, TIMEOUT);
-            assertThat(flink.taskManagersRunning(job)).as("job %s on both TaskManagers", job)
+        List<FlinkJob> jobs = List.of(generator, preProcessor, rawWriter);
+        for (FlinkJob job : jobs) {
+            job.awaitStatus(FlinkJobStatus.RUNNING, TIMEOUT);
+            job.awaitCompletedCheckpoints(1, TIMEOUT);
+            assertThat(job.taskManagersRunning()).as("job %s on both TaskManagers", job.id())
                     .containsExactly(taskManagerId(0), taskManagerId(1));
         }
         KAFKA.readAll(topic, 2_000, TIMEOUT);
 
         flink.killTaskManager(0);
 
-        for (String job : jobs) {
-            flink.awaitCheckpoints(job, counts -> counts.restored() >= 1, "a restore after the kill", TIMEOUT);
+        for (FlinkJob job : jobs) {
+            job.awaitCheckpoints(counts -> counts.restored() >= 1, "a restore after the kill", TIMEOUT);
         }
-        flink.awaitJobStatus(generator, FlinkJobStatus.FINISHED, TIMEOUT);
+        generator.awaitStatus(FlinkJobStatus.FINISHED, TIMEOUT);
         List<VehicleEvent> events = parse(KAFKA.readAll(topic, MAX_EVENTS, TIMEOUT));
         assertThat(events).as("committed events").hasSize(MAX_EVENTS);
         SeededSequence.assertFollowsTheSeed(events, new VehicleSimulator(SEED,
@@ -126,9 +127,9 @@ class RealClusterITCase {
                 expected, "aggregates on a real cluster after a TaskManager kill");
         RawSamples.assertSame(RawSamples.written(PROMETHEUS.queryClient(), ".*"), expectedRaw,
                 "raw events on a real cluster after a TaskManager kill");
-        for (String reader : List.of(preProcessor, rawWriter)) {
-            assertThat(flink.jobStatus(reader)).isEqualTo(FlinkJobStatus.RUNNING);
-            assertThat(flink.taskManagersRunning(reader)).containsExactly(taskManagerId(1));
+        for (FlinkJob reader : List.of(preProcessor, rawWriter)) {
+            assertThat(reader.status()).isEqualTo(FlinkJobStatus.RUNNING);
+            assertThat(reader.taskManagersRunning()).containsExactly(taskManagerId(1));
         }
         flink.cancelAllJobs();
     }

@@ -20,8 +20,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The part of Flink's REST API that tests need, over java.net.http and Jackson; no Flink client classes. Serves the
- * standalone {@link LocalFlinkCluster} and the MiniCluster of {@code FlinkMiniClusterExtension} alike.
+ * The part of Flink's REST API that tests need, over java.net.http and Jackson; no Flink client classes. The one
+ * place in local-stack that speaks HTTP and JSON: it serves the standalone {@link LocalFlinkCluster} and its
+ * {@link FlinkJob}s and the MiniCluster of {@code FlinkMiniClusterExtension} alike.
  */
 public final class FlinkRestClient {
 
@@ -110,8 +111,20 @@ public final class FlinkRestClient {
         return post("/jobs/" + jobId + "/stop", body).path("request-id").asText();
     }
 
-    JsonNode savepointOperation(String jobId, String triggerId) {
-        return get("/jobs/" + jobId + "/savepoints/" + triggerId);
+    SavepointOperation savepointOperation(String jobId, String triggerId) {
+        JsonNode answer = get("/jobs/" + jobId + "/savepoints/" + triggerId);
+        JsonNode operation = answer.path("operation");
+        JsonNode failure = operation.path("failure-cause");
+        return new SavepointOperation("COMPLETED".equals(answer.path("status").path("id").asText()),
+                textOrNull(operation, "location"),
+                failure.isMissingNode() ? null : failure.path("stack-trace").asText());
+    }
+
+    /**
+     * A savepoint operation ({@code GET /jobs/:id/savepoints/:triggerId}). Once completed, it has either a location or
+     * the failure's stack trace.
+     */
+    record SavepointOperation(boolean completed, String location, String failureStackTrace) {
     }
 
     /** The failures in the job's exception history, oldest first; a job that never failed or restarted has none. */

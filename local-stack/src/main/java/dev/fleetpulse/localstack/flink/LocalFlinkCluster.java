@@ -1,6 +1,5 @@
 package dev.fleetpulse.localstack.flink;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetpulse.localstack.Ports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +24,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -34,12 +32,13 @@ import java.util.stream.Stream;
  * A real standalone Flink session cluster for tests: one JobManager JVM and any number of TaskManager JVMs, started
  * from the Maven-resolved Flink jars (no flink-dist exists on Maven Central), bound to 127.0.0.1 on free ports, all
  * files in one temporary directory. Jobs are submitted as jars through the REST API, as on any Flink cluster, so the
- * job's fat jar must bring its own connectors: the cluster's class path holds Flink and log4j only.
+ * job's fat jar must bring its own connectors: the cluster's class path holds Flink and log4j only. Each submitted job
+ * comes back as a {@link FlinkJob}, which waits on it, cancels or stops it; this class only runs the processes.
  *
  * <pre>{@code
  * try (LocalFlinkCluster flink = LocalFlinkCluster.builder().taskManagers(2).slotsPerTaskManager(2).start()) {
- *     String jobId = flink.submitJar(jar, List.of("--config", file.toString()), 2);
- *     flink.awaitJobStatus(jobId, FlinkJobStatus.RUNNING, Duration.ofSeconds(30));
+ *     FlinkJob job = flink.submitJar(jar, List.of("--config", file.toString()), 2);
+ *     job.awaitStatus(FlinkJobStatus.RUNNING, Duration.ofSeconds(30));
  *     flink.killTaskManager(0);
  * }
  * }</pre>
@@ -56,11 +55,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private static final String TASK_MANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
     private static final String BASH_JAVA_UTILS_MAIN = "org.apache.flink.runtime.util.bash.BashJavaUtils";
     private static final String BASH_JAVA_UTILS_RESULT = "BASH_JAVA_UTILS_EXEC_RESULT:";
-    private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
     private static final Duration GRACEFUL_STOP = Duration.ofSeconds(15);
     private static final Duration RESOURCE_PARAMS_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STOP_WITH_SAVEPOINT_TIMEOUT = Duration.ofMinutes(2);
 
     /**
      * The module opens Flink's distribution passes to its JVMs on Java 17 (env.java.default-opts.all in its
@@ -266,7 +262,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         for (int i = 0; i < settings.taskManagers; i++) {
             expected.add(launchTaskManager());
         }
-        awaitCondition("the Flink REST API at " + rest.base(), settings.startupTimeout, rest::isUp);
+        awaitStartup("the Flink REST API at " + rest.base(), rest::isUp);
         awaitTaskManagersRegistered(expected);
         LOG.info("Flink cluster up at {} in {} ms: JobManager pid {}, TaskManager pids {}; logs in {}", rest.base(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), jobManager.handle().pid(),
@@ -385,54 +381,22 @@ public final class LocalFlinkCluster implements AutoCloseable {
     }
 
     /**
-     * {@code POST /jars/:jarId/run} with the jar's manifest main class; returns the job id. Flink runs the main method
-     * inside the JobManager and answers once the job is submitted.
+     * {@code POST /jars/:jarId/run} with the jar's manifest main class. Flink runs the main method inside the
+     * JobManager and answers once the job is submitted.
      */
-    public String runJar(String jarId, List<String> programArgs, int parallelism) {
-        return rest.runJar(jarId, List.copyOf(programArgs), parallelism, null);
+    public FlinkJob runJar(String jarId, List<String> programArgs, int parallelism) {
+        return job(rest.runJar(jarId, List.copyOf(programArgs), parallelism, null));
     }
 
     /** As {@link #runJar(String, List, int)}, restoring from a savepoint or retained checkpoint path. */
-    public String runJar(String jarId, List<String> programArgs, int parallelism, String savepointPath) {
-        return rest.runJar(jarId, List.copyOf(programArgs), parallelism,
-                Objects.requireNonNull(savepointPath, "savepointPath"));
+    public FlinkJob runJar(String jarId, List<String> programArgs, int parallelism, String savepointPath) {
+        return job(rest.runJar(jarId, List.copyOf(programArgs), parallelism,
+                Objects.requireNonNull(savepointPath, "savepointPath")));
     }
 
-    /** Upload and run in one call; returns the job id. */
-    public String submitJar(Path jar, List<String> programArgs, int parallelism) {
+    /** Upload and run in one call. */
+    public FlinkJob submitJar(Path jar, List<String> programArgs, int parallelism) {
         return runJar(uploadJar(jar), programArgs, parallelism);
-    }
-
-    public FlinkJobStatus jobStatus(String jobId) {
-        return rest.jobStatus(jobId);
-    }
-
-    /**
-     * Waits for the job to reach {@code expected}. Fails at once, with the job's exception history, if the job ends in
-     * another terminal state: waiting for RUNNING on a FAILED job would only burn the timeout.
-     */
-    public FlinkJobStatus awaitJobStatus(String jobId, FlinkJobStatus expected, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        FlinkJobStatus status = rest.jobStatus(jobId);
-        while (status != expected) {
-            if (status.isGloballyTerminal()) {
-                throw new IllegalStateException("Job " + jobId + " is " + status + ", so it will never be " + expected
-                        + ". " + failureSummary(jobId));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Job " + jobId + " is still " + status + " after " + timeout
-                        + ", expected " + expected + ". " + failureSummary(jobId));
-            }
-            sleep(POLL_INTERVAL);
-            status = rest.jobStatus(jobId);
-        }
-        return status;
-    }
-
-    /** Cancels the job and waits until it is CANCELED. */
-    public void cancel(String jobId) {
-        rest.cancel(jobId);
-        awaitJobStatus(jobId, FlinkJobStatus.CANCELED, CANCEL_TIMEOUT);
     }
 
     /**
@@ -442,84 +406,17 @@ public final class LocalFlinkCluster implements AutoCloseable {
     public void cancelAllJobs() {
         rest.jobs().forEach((jobId, status) -> {
             if (!status.isGloballyTerminal()) {
-                cancel(jobId);
+                job(jobId).cancel();
             }
         });
     }
 
-    /**
-     * Stop-with-savepoint ({@code POST /jobs/:id/stop}, no drain): waits for the savepoint and for the job to be
-     * FINISHED, and returns the savepoint's path to pass to {@link #runJar(String, List, int, String)}.
-     */
-    public String stopWithSavepoint(String jobId, Path targetDirectory) {
-        String triggerId = rest.triggerStopWithSavepoint(jobId, targetDirectory.toUri().toString());
-        long deadline = System.nanoTime() + STOP_WITH_SAVEPOINT_TIMEOUT.toNanos();
-        while (true) {
-            JsonNode answer = rest.savepointOperation(jobId, triggerId);
-            if ("COMPLETED".equals(answer.path("status").path("id").asText())) {
-                JsonNode operation = answer.path("operation");
-                if (operation.has("failure-cause")) {
-                    throw new IllegalStateException("Stop-with-savepoint of job " + jobId + " failed: "
-                            + operation.path("failure-cause").path("stack-trace").asText());
-                }
-                String location = operation.path("location").asText();
-                awaitJobStatus(jobId, FlinkJobStatus.FINISHED, STOP_WITH_SAVEPOINT_TIMEOUT);
-                return location;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Stop-with-savepoint of job " + jobId + " did not complete within "
-                        + STOP_WITH_SAVEPOINT_TIMEOUT + ". " + failureSummary(jobId));
-            }
-            sleep(POLL_INTERVAL);
-        }
-    }
-
-    /** The job's exception history as Flink keeps it (the last web.exception-history-size failures, 16 by default). */
-    public List<JobExceptionEntry> jobExceptions(String jobId) {
-        return rest.jobExceptions(jobId);
-    }
-
-    public CheckpointCounts checkpoints(String jobId) {
-        return rest.checkpoints(jobId);
-    }
-
-    /** Waits until the job has completed at least {@code completed} checkpoints in total. */
-    public CheckpointCounts awaitCompletedCheckpoints(String jobId, long completed, Duration timeout) {
-        return awaitCheckpoints(jobId, counts -> counts.completed() >= completed,
-                completed + " completed checkpoints", timeout);
-    }
-
-    /**
-     * Waits until the job's checkpoint counters satisfy {@code condition}, e.g. {@code c -> c.restored() >= 1} after a
-     * failure; fails at once if the job ends first.
-     */
-    public CheckpointCounts awaitCheckpoints(String jobId, Predicate<CheckpointCounts> condition, String description,
-            Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        CheckpointCounts counts = rest.checkpoints(jobId);
-        while (!condition.test(counts)) {
-            FlinkJobStatus status = rest.jobStatus(jobId);
-            if (status.isGloballyTerminal()) {
-                throw new IllegalStateException("Job " + jobId + " is " + status + " at " + counts + ", awaiting "
-                        + description + ". " + failureSummary(jobId));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Job " + jobId + " is at " + counts + " after " + timeout
-                        + ", awaiting " + description + ". " + failureSummary(jobId));
-            }
-            sleep(POLL_INTERVAL);
-            counts = rest.checkpoints(jobId);
-        }
-        return counts;
+    private FlinkJob job(String jobId) {
+        return new FlinkJob(jobId, rest, jobManager.logFile());
     }
 
     public List<RegisteredTaskManager> registeredTaskManagers() {
         return rest.taskManagers();
-    }
-
-    /** Resource ids of the TaskManagers that run at least one RUNNING subtask of the job, sorted. */
-    public List<String> taskManagersRunning(String jobId) {
-        return rest.taskManagersRunning(jobId);
     }
 
     /** The resource id of the {@code index}-th TaskManager this cluster started, as the REST API reports it. */
@@ -555,37 +452,28 @@ public final class LocalFlinkCluster implements AutoCloseable {
 
     private void awaitTaskManagersRegistered(List<String> resourceIds) {
         // A TaskManager is listed as soon as it registers, but offers its slots a moment later; wait for those.
-        awaitCondition("TaskManagers " + resourceIds + " to register with their slots", settings.startupTimeout,
+        awaitStartup("TaskManagers " + resourceIds + " to register with their slots",
                 () -> rest.isUp() && rest.taskManagers().stream().filter(taskManager -> taskManager.slots() > 0)
                         .map(RegisteredTaskManager::id).toList().containsAll(resourceIds));
     }
 
-    private void awaitCondition(String what, Duration timeout, Supplier<Boolean> condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.get()) {
-            for (FlinkProcess process : allProcesses) {
-                if (!process.isAlive() && !killed.contains(process)) {
-                    throw new IllegalStateException(process.name() + " " + process.exitDescription()
-                            + " while waiting for " + what + ". Last lines of " + process.logFile() + ":\n"
-                            + process.logTail());
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Timed out after " + timeout + " waiting for " + what
-                        + ". Last lines of " + jobManager.logFile() + ":\n" + jobManager.logTail());
-            }
-            sleep(POLL_INTERVAL);
-        }
-    }
-
-    private String failureSummary(String jobId) {
-        List<JobExceptionEntry> exceptions = rest.jobExceptions(jobId);
-        if (exceptions.isEmpty()) {
-            return "No exceptions in its history; JobManager log: " + jobManager.logFile();
-        }
-        JobExceptionEntry latest = exceptions.stream().max(Comparator.comparingLong(JobExceptionEntry::timestamp))
-                .orElseThrow();
-        return exceptions.size() + " exceptions in its history; the latest: " + latest.stacktrace();
+    /**
+     * Waits up to the startup timeout for {@code condition}; fails at once with its log's tail if a process that was
+     * not killed on purpose has died, since it will never register then.
+     */
+    private void awaitStartup(String what, BooleanSupplier condition) {
+        Await.until(settings.startupTimeout, condition::getAsBoolean, Boolean::booleanValue,
+                notYet -> {
+                    for (FlinkProcess process : allProcesses) {
+                        if (!process.isAlive() && !killed.contains(process)) {
+                            throw new IllegalStateException(process.name() + " " + process.exitDescription()
+                                    + " while waiting for " + what + ". Last lines of " + process.logFile() + ":\n"
+                                    + process.logTail());
+                        }
+                    }
+                },
+                notYet -> new IllegalStateException("Timed out after " + settings.startupTimeout + " waiting for "
+                        + what + ". Last lines of " + jobManager.logFile() + ":\n" + jobManager.logTail()));
     }
 
     /** Stops every process (SIGTERM, then SIGKILL after 15 s) and deletes the work directory. */
@@ -642,15 +530,6 @@ public final class LocalFlinkCluster implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot delete the Flink cluster directory " + dir, e);
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted", e);
         }
     }
 }

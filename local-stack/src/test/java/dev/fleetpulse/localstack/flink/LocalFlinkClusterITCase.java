@@ -51,10 +51,10 @@ class LocalFlinkClusterITCase {
     void shouldFinishBoundedJobWithExactTotalsWhenSubmittedAsJarThroughRest(@TempDir Path output) throws IOException {
         Path jar = JobJars.write(jars.resolve("sequence-sum.jar"), SequenceSumJob.class);
 
-        String jobId = flink.submitJar(jar,
+        FlinkJob job = flink.submitJar(jar,
                 List.of("--output", output.toString(), "--count", Long.toString(SEQUENCE_LENGTH)), 2);
 
-        flink.awaitJobStatus(jobId, FlinkJobStatus.FINISHED, JOB_TIMEOUT);
+        job.awaitStatus(FlinkJobStatus.FINISHED, JOB_TIMEOUT);
         List<long[]> parts = readParts(output);
         assertThat(parts).hasSize(2);
         assertThat(parts.stream().mapToLong(part -> part[0]).sum()).isEqualTo(SEQUENCE_LENGTH);
@@ -65,23 +65,23 @@ class LocalFlinkClusterITCase {
     @Test
     void shouldRecoverOnRemainingTaskManagerFromCheckpointWhenOneIsKilled() throws IOException {
         Path jar = JobJars.write(jars.resolve("paced-counting.jar"), PacedCountingJob.class);
-        String jobId = flink.submitJar(jar, List.of(), 2);
-        flink.awaitJobStatus(jobId, FlinkJobStatus.RUNNING, JOB_TIMEOUT);
-        flink.awaitCompletedCheckpoints(jobId, 2, JOB_TIMEOUT);
+        FlinkJob job = flink.submitJar(jar, List.of(), 2);
+        job.awaitStatus(FlinkJobStatus.RUNNING, JOB_TIMEOUT);
+        job.awaitCompletedCheckpoints(2, JOB_TIMEOUT);
         // Slots are spread over the TaskManagers, so the kill below hits a running subtask.
-        assertThat(flink.taskManagersRunning(jobId)).containsExactly(taskManagerId(0), taskManagerId(1));
+        assertThat(job.taskManagersRunning()).containsExactly(taskManagerId(0), taskManagerId(1));
 
         flink.killTaskManager(0);
 
-        CheckpointCounts restored = flink.awaitCheckpoints(jobId, counts -> counts.restored() >= 1,
+        CheckpointCounts restored = job.awaitCheckpoints(counts -> counts.restored() >= 1,
                 "a restore from a checkpoint", JOB_TIMEOUT);
-        flink.awaitJobStatus(jobId, FlinkJobStatus.RUNNING, JOB_TIMEOUT);
-        flink.awaitCompletedCheckpoints(jobId, restored.completed() + 2, JOB_TIMEOUT);
-        assertThat(flink.taskManagersRunning(jobId)).containsExactly(taskManagerId(1));
-        assertThat(flink.jobExceptions(jobId)).isNotEmpty();
+        job.awaitStatus(FlinkJobStatus.RUNNING, JOB_TIMEOUT);
+        job.awaitCompletedCheckpoints(restored.completed() + 2, JOB_TIMEOUT);
+        assertThat(job.taskManagersRunning()).containsExactly(taskManagerId(1));
+        assertThat(job.exceptions()).isNotEmpty();
 
-        flink.cancel(jobId);
-        assertThat(flink.jobStatus(jobId)).isEqualTo(FlinkJobStatus.CANCELED);
+        job.cancel();
+        assertThat(job.status()).isEqualTo(FlinkJobStatus.CANCELED);
         int replacement = flink.startTaskManager();
         assertThat(flink.registeredTaskManagers())
                 .filteredOn(taskManager -> taskManager.id().equals(taskManagerId(replacement)))
@@ -93,16 +93,16 @@ class LocalFlinkClusterITCase {
     void shouldRestoreAtAnotherParallelismFromSavepointWhenStoppedAndRunAgain(@TempDir Path savepoints)
             throws IOException {
         String jarId = flink.uploadJar(JobJars.write(jars.resolve("paced-rescale.jar"), PacedCountingJob.class));
-        String first = flink.runJar(jarId, List.of(), 2);
-        flink.awaitCompletedCheckpoints(first, 1, JOB_TIMEOUT);
+        FlinkJob first = flink.runJar(jarId, List.of(), 2);
+        first.awaitCompletedCheckpoints(1, JOB_TIMEOUT);
 
-        String savepoint = flink.stopWithSavepoint(first, savepoints);
-        String second = flink.runJar(jarId, List.of(), 1, savepoint);
+        String savepoint = first.stopWithSavepoint(savepoints);
+        FlinkJob second = flink.runJar(jarId, List.of(), 1, savepoint);
 
-        assertThat(flink.jobStatus(first)).isEqualTo(FlinkJobStatus.FINISHED);
+        assertThat(first.status()).isEqualTo(FlinkJobStatus.FINISHED);
         assertThat(Path.of(URI.create(savepoint)).getParent()).isEqualTo(savepoints);
-        flink.awaitCheckpoints(second, counts -> counts.restored() == 1, "the restore from the savepoint", JOB_TIMEOUT);
-        flink.awaitJobStatus(second, FlinkJobStatus.RUNNING, JOB_TIMEOUT);
+        second.awaitCheckpoints(counts -> counts.restored() == 1, "the restore from the savepoint", JOB_TIMEOUT);
+        second.awaitStatus(FlinkJobStatus.RUNNING, JOB_TIMEOUT);
     }
 
     @Test
