@@ -8,10 +8,8 @@ import dev.fleetpulse.localstack.LocalKafka;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /**
  * Ends a stream for a pre-processor that reads without end, as in production: event time only moves with events, so
@@ -46,16 +44,5 @@ final class EndOfStream {
     /** The end of the window holding {@code timestamp}. */
     static long windowEnd(long timestamp) {
         return (timestamp / Pipelines.WINDOW_MS + 1) * Pipelines.WINDOW_MS;
-    }
-
-    /**
-     * Polls {@code condition} once a second until it holds or {@code timeout} passes; the caller then asserts, so a
-     * timeout fails with the assertion's description of the difference.
-     */
-    static void awaitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(1_000);
-        }
     }
 }

@@ -29,6 +29,7 @@ import java.util.stream.LongStream;
 
 import static dev.fleetpulse.localstack.flink.LocalFlinkCluster.taskManagerId;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Scenario 7, a real cluster: a standalone Flink cluster (a JobManager and two TaskManagers, separate JVMs on
@@ -120,13 +121,13 @@ class RealClusterITCase {
 
         Map<ExpectedAggregates.Sample, Double> expected = ExpectedAggregates.of(events, Pipelines.WINDOW_MS, models);
         Map<String, Double> expectedRaw = RawSamples.expected(all);
-        EndOfStream.awaitUntil(() -> expected.equals(
-                WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), first, lastWindowEnd))
-                && expectedRaw.equals(RawSamples.written(PROMETHEUS.queryClient(), ".*")), TIMEOUT);
-        WrittenAggregates.assertSameSamples(WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), first, lastWindowEnd),
-                expected, "aggregates on a real cluster after a TaskManager kill");
-        RawSamples.assertSame(RawSamples.written(PROMETHEUS.queryClient(), ".*"), expectedRaw,
-                "raw events on a real cluster after a TaskManager kill");
+        await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            WrittenAggregates.assertSameSamples(
+                    WrittenAggregates.samplesIn(PROMETHEUS.queryClient(), first, lastWindowEnd), expected,
+                    "aggregates on a real cluster after a TaskManager kill");
+            RawSamples.assertSame(RawSamples.written(PROMETHEUS.queryClient(), ".*"), expectedRaw,
+                    "raw events on a real cluster after a TaskManager kill");
+        });
         for (FlinkJob reader : List.of(preProcessor, rawWriter)) {
             assertThat(reader.status()).isEqualTo(FlinkJobStatus.RUNNING);
             assertThat(reader.taskManagersRunning()).containsExactly(taskManagerId(1));
