@@ -33,6 +33,8 @@ public record PreProcessorConfig(KafkaSourceConfig source, TumblingWindows windo
     public static final String IDLE_TIMEOUT_MS = "idle.timeout.ms";
     public static final String ENRICHMENT = "Enrichment";
     public static final String MODELS_FILE = "models.file";
+    public static final String MODELS_REFRESH_INTERVAL = "models.refresh.interval";
+    private static final Duration MIN_REFRESH_INTERVAL = Duration.ofSeconds(1);
 
     public static final int DEFAULT_WINDOW_SIZE_SEC = 5;
     public static final long DEFAULT_MAX_OUT_OF_ORDERNESS_MS = 2_000;
@@ -64,7 +66,14 @@ public record PreProcessorConfig(KafkaSourceConfig source, TumblingWindows windo
 
         ConfigReader.Group enrichment = reader.group(ENRICHMENT);
         String modelsFile = enrichment.raw(MODELS_FILE);
-        ModelCatalogSource catalog = modelsFile == null ? ModelCatalogSource.derived() : new ModelCatalogSource(modelsFile);
+        Duration refresh = enrichment.durationOrOff(MODELS_REFRESH_INTERVAL, Duration.ZERO, MIN_REFRESH_INTERVAL);
+        if (modelsFile == null && !refresh.isZero()) {
+            enrichment.problem(MODELS_REFRESH_INTERVAL,
+                    "needs " + ENRICHMENT + "." + MODELS_FILE + ": there is no file to refresh");
+            refresh = Duration.ZERO;
+        }
+        ModelCatalogSource catalog = modelsFile == null ? ModelCatalogSource.derived()
+                : new ModelCatalogSource(modelsFile, refresh);
         if (modelsFile != null) {
             try {
                 catalog.load(); // fail before submission; each task loads it again when it opens

@@ -11,11 +11,17 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reduces events to one {@link VehicleWindowPartial} per vehicle and window before the shuffle, chained to the
@@ -31,11 +37,16 @@ import java.util.TreeMap;
  *
  * <p>An event whose window the watermark already closed is late: counted and sent to {@link #LATE_EVENTS} as a
  * {@link DeadLetter} with reason {@code late}, re-serialized as JSON because the original bytes are not kept.
+ *
+ * <p>With a refresh interval on the models file, a background thread checks the file's modification time and swaps
+ * in a freshly loaded catalog when it changed; partials emitted after the swap carry the new models. A file that
+ * cannot be read or parsed keeps the models loaded before, counted in {@code modelCatalogReloadFailures}.
  */
 public final class VehicleWindowPreAggregator extends AbstractStreamOperator<VehicleWindowPartial>
         implements OneInputStreamOperator<VehicleEvent, VehicleWindowPartial> {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(VehicleWindowPreAggregator.class);
 
     /** Side output of late events, ready for the dead-letter sink. */
     public static final OutputTag<DeadLetter> LATE_EVENTS =
@@ -52,7 +63,12 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
     /** An emitted window's table, cleared, for the next window: it keeps its size, so it need not grow again. */
     private transient OpenWindow spare;
     private transient long watermark;
-    private transient VehicleModelCatalog catalog;
+    /** Replaced by the refresh thread when the models file changes; read once per vehicle and window. */
+    private transient volatile VehicleModelCatalog catalog;
+    private transient ScheduledExecutorService refresher;
+    private transient long loadedModificationTime;
+    private transient Counter catalogReloads;
+    private transient Counter catalogReloadFailures;
     private transient VehicleEventJson json;
     private transient StreamRecord<VehicleWindowPartial> outRecord;
     private transient Counter eventsIn;
@@ -69,11 +85,54 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
         openWindows = new TreeMap<>();
         lastWindow = null;
         watermark = Long.MIN_VALUE;
-        catalog = catalogSource.load();
         json = new VehicleEventJson();
         outRecord = new StreamRecord<>(null);
         eventsIn = getMetricGroup().counter("vehicleEventsIn");
         lateEvents = getMetricGroup().counter("lateEvents");
+        catalogReloads = getMetricGroup().counter("modelCatalogReloads");
+        catalogReloadFailures = getMetricGroup().counter("modelCatalogReloadFailures");
+        if (catalogSource.refreshes()) {
+            loadedModificationTime = catalogSource.lastModified();
+        }
+        catalog = catalogSource.load();
+        if (catalogSource.refreshes()) {
+            startRefreshing();
+        }
+    }
+
+    private void startRefreshing() {
+        refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "model-catalog-refresh " + getOperatorName());
+            thread.setDaemon(true);
+            return thread;
+        });
+        long interval = catalogSource.refreshInterval().toMillis();
+        refresher.scheduleWithFixedDelay(this::reloadIfChanged, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /** On the refresh thread: the only writer of the catalog after {@link #open}. */
+    private void reloadIfChanged() {
+        try {
+            long modified = catalogSource.lastModified();
+            if (modified != loadedModificationTime) {
+                catalog = catalogSource.load();
+                loadedModificationTime = modified;
+                catalogReloads.inc();
+                LOG.info("Reloaded vehicle models from {}", catalogSource.file());
+            }
+        } catch (IOException | RuntimeException e) {
+            catalogReloadFailures.inc();
+            LOG.warn("Cannot reload vehicle models from {}; keeping the models loaded before: {}",
+                    catalogSource.file(), e.toString());
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (refresher != null) {
+            refresher.shutdownNow();
+        }
+        super.close();
     }
 
     @Override

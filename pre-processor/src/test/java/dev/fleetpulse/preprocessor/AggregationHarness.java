@@ -2,6 +2,13 @@ package dev.fleetpulse.preprocessor;
 
 import dev.fleetpulse.events.DeadLetter;
 import dev.fleetpulse.events.VehicleEvent;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
+import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
+import org.apache.flink.runtime.metrics.util.InterceptingTaskMetricGroup;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -13,6 +20,7 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Both aggregation stages as in the job: events into the pre-aggregator, everything it emits (partials and
@@ -23,9 +31,19 @@ final class AggregationHarness implements AutoCloseable {
     final OneInputStreamOperatorTestHarness<VehicleEvent, VehicleWindowPartial> preAggregation;
     final KeyedOneInputStreamOperatorTestHarness<AggregateKey, VehicleWindowPartial, WindowAggregate> merge;
     private final List<VehicleWindowPartial> partials = new ArrayList<>();
+    /** The pre-aggregator's metrics, as a reporter would see them. */
+    private final InterceptingOperatorMetricGroup preAggregationMetrics = new InterceptingOperatorMetricGroup();
 
     private AggregationHarness(TumblingWindows windows, ModelCatalogSource catalog) throws Exception {
-        preAggregation = new OneInputStreamOperatorTestHarness<>(new VehicleWindowPreAggregator(windows, catalog));
+        MockEnvironment environment = new MockEnvironmentBuilder().setMetricGroup(new InterceptingTaskMetricGroup() {
+            @Override
+            public InternalOperatorMetricGroup getOrAddOperator(OperatorID id, String name,
+                                                                Map<String, String> variables) {
+                return preAggregationMetrics;
+            }
+        }).build();
+        preAggregation = new OneInputStreamOperatorTestHarness<>(new VehicleWindowPreAggregator(windows, catalog),
+                environment);
         merge = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new WindowAggregator()),
                 VehicleWindowPartial::key, TypeInformation.of(AggregateKey.class));
         disableGenericTypes(preAggregation);
@@ -62,6 +80,11 @@ final class AggregationHarness implements AutoCloseable {
     void checkpointBarrier(long checkpointId) throws Exception {
         preAggregation.prepareSnapshotPreBarrier(checkpointId);
         forward();
+    }
+
+    /** The count of one of the pre-aggregator's counters. */
+    long counter(String name) {
+        return ((Counter) preAggregationMetrics.get(name)).getCount();
     }
 
     /** Every partial the pre-aggregator emitted so far, in order. */

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,6 +38,7 @@ import static dev.fleetpulse.preprocessor.TestEvents.motorRpm;
 import static dev.fleetpulse.preprocessor.TestEvents.uk;
 import static dev.fleetpulse.preprocessor.TestEvents.warnings;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The pre-aggregation before the shuffle: what it emits, when, and what it does with late events. */
 class VehicleWindowPreAggregatorTest {
@@ -151,13 +154,44 @@ class VehicleWindowPreAggregatorTest {
     void shouldTakeTheModelFromTheCatalogFileWhenOneIsGiven(@TempDir Path dir) throws Exception {
         Path models = dir.resolve("models.csv");
         Files.writeString(models, "vehicleId,model\n" + AURORA_1 + ",Zephyr\n");
-        try (AggregationHarness withFile = AggregationHarness.open(FIVE_SECONDS, new ModelCatalogSource(models.toString()))) {
+        try (AggregationHarness withFile = AggregationHarness.open(FIVE_SECONDS,
+                ModelCatalogSource.file(models.toString()))) {
             withFile.send(engineRpm(AURORA_1, T0, 900), engineRpm(AURORA_2, T0, 900));
             withFile.watermark(END_OF_FIRST_WINDOW);
 
             assertThat(withFile.results()).containsExactlyInAnyOrder(
                     new WindowAggregate(uk("Zephyr", T0_PLUS_5S), 1, 0),
                     new WindowAggregate(uk(AURORA, T0_PLUS_5S), 1, 0));
+        }
+    }
+
+    @Test
+    void shouldUseAChangedModelsFileAfterTheRefreshIntervalAndKeepTheOldModelsWhenTheNewFileIsBroken(@TempDir Path dir)
+            throws Exception {
+        Path models = dir.resolve("models.csv");
+        Files.writeString(models, "vehicleId,model\n" + AURORA_1 + ",Zephyr\n");
+        ModelCatalogSource refreshed = new ModelCatalogSource(models.toUri().toString(), Duration.ofMillis(100));
+        try (AggregationHarness withFile = AggregationHarness.open(FIVE_SECONDS, refreshed)) {
+            withFile.send(engineRpm(AURORA_1, T0, 900));
+            withFile.watermark(END_OF_FIRST_WINDOW);
+
+            Files.writeString(models, "vehicleId,model\n" + AURORA_1 + ",Mistral\n");
+            Files.setLastModifiedTime(models, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+            await().atMost(Duration.ofSeconds(10)).until(() -> withFile.counter("modelCatalogReloads") == 1);
+            withFile.send(engineRpm(AURORA_1, T0_PLUS_5S, 900));
+            withFile.watermark(T0_PLUS_5S + 5_000 - 1);
+
+            Files.writeString(models, "no comma here\n");
+            Files.setLastModifiedTime(models, FileTime.fromMillis(System.currentTimeMillis() + 120_000));
+            await().atMost(Duration.ofSeconds(10)).until(() -> withFile.counter("modelCatalogReloadFailures") >= 1);
+            withFile.send(engineRpm(AURORA_1, T0_PLUS_5S + 5_000, 900));
+            withFile.watermark(T0_PLUS_5S + 10_000 - 1);
+
+            assertThat(withFile.results()).containsExactly(
+                    new WindowAggregate(uk("Zephyr", T0_PLUS_5S), 1, 0),
+                    new WindowAggregate(uk("Mistral", T0_PLUS_5S + 5_000), 1, 0),
+                    new WindowAggregate(uk("Mistral", T0_PLUS_5S + 10_000), 1, 0));
+            assertThat(withFile.counter("modelCatalogReloads")).isEqualTo(1);
         }
     }
 }

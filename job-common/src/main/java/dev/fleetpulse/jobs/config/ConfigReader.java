@@ -1,8 +1,10 @@
 package dev.fleetpulse.jobs.config;
 
+import org.apache.flink.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -164,6 +166,31 @@ public final class ConfigReader {
                 return Boolean.parseBoolean(v);
             }
             problem(key, "must be true or false, was '" + v + "'");
+            return defaultValue;
+        }
+
+        /**
+         * A duration such as {@code 30 s}, {@code 5 min} or {@code 500ms} (Flink's notation), or {@code off} or
+         * {@code 0} for {@link Duration#ZERO}; when not zero, at least {@code min}.
+         */
+        public Duration durationOrOff(String key, Duration defaultValue, Duration min) {
+            String v = raw(key);
+            if (v == null) {
+                return defaultValue;
+            }
+            if (v.equals("0") || v.equalsIgnoreCase("off")) {
+                return Duration.ZERO;
+            }
+            try {
+                Duration parsed = TimeUtils.parseDuration(v);
+                if (parsed.compareTo(min) >= 0) {
+                    return parsed;
+                }
+            } catch (IllegalArgumentException e) {
+                // reported below, with what is accepted
+            }
+            problem(key, "must be off or a duration of at least " + TimeUtils.formatWithHighestUnit(min)
+                    + " such as 30 s or 5 min, was '" + v + "'");
             return defaultValue;
         }
 
