@@ -26,7 +26,7 @@ class DockerComposeFileTest {
     private static final Path COMPOSE_DIR = Path.of("..", "kafka-docker");
     private static final Path COMPOSE_FILE = COMPOSE_DIR.resolve("docker-compose.yml");
     private static final Path PARENT_POM = Path.of("..", "pom.xml");
-    private static final List<String> LONG_RUNNING = List.of("kafka", "prometheus", "grafana");
+    private static final List<String> LONG_RUNNING = List.of("kafka", "kafka-ui", "prometheus", "grafana");
 
     private static JsonNode compose;
     private static JsonNode services;
@@ -38,11 +38,11 @@ class DockerComposeFileTest {
     }
 
     @Test
-    void shouldDefineKafkaTopicInitPrometheusAndGrafana() {
+    void shouldDefineKafkaTopicInitKafkaUiPrometheusAndGrafana() {
         List<String> names = new ArrayList<>();
         services.fieldNames().forEachRemaining(names::add);
 
-        assertThat(names).containsExactlyInAnyOrder("kafka", "kafka-init", "prometheus", "grafana");
+        assertThat(names).containsExactlyInAnyOrder("kafka", "kafka-init", "kafka-ui", "prometheus", "grafana");
     }
 
     @Test
@@ -77,8 +77,8 @@ class DockerComposeFileTest {
             }
         }
 
-        assertThat(published).containsExactlyInAnyOrder("127.0.0.1:9092:9092", "127.0.0.1:9090:9090",
-                "127.0.0.1:3000:3000");
+        assertThat(published).containsExactlyInAnyOrder("127.0.0.1:9092:9092", "127.0.0.1:8080:8080",
+                "127.0.0.1:9090:9090", "127.0.0.1:3000:3000");
     }
 
     @Test
