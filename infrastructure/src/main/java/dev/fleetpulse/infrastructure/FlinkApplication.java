@@ -146,9 +146,8 @@ final class FlinkApplication extends Construct {
                                         .minPauseBetweenCheckpoints(MIN_PAUSE_BETWEEN_CHECKPOINTS_MS)
                                         .build())
                                 .monitoringConfiguration(CfnApplication.MonitoringConfigurationProperty.builder()
-                                        // Operator level: records in and out per operator, and the sink's counters
-                                        // (group kinesisAnalytics), in CloudWatch; the jobs' Flink metrics do not
-                                        // reach AMP, so this is where an operator sees them.
+                                        // Operator level: records in and out per operator, the jobs' own counters
+                                        // and the sink's (group kinesisanalytics), in CloudWatch.
                                         .configurationType("CUSTOM")
                                         .metricsLevel("OPERATOR")
                                         .logLevel("INFO")

@@ -3,6 +3,7 @@ package dev.fleetpulse.infrastructure;
 import dev.fleetpulse.generator.GeneratorConfig;
 import dev.fleetpulse.jobs.kafka.KafkaClientProperties;
 import dev.fleetpulse.jobs.kafka.KafkaTopics;
+import dev.fleetpulse.jobs.metrics.JobMetrics;
 import dev.fleetpulse.jobs.prometheus.PrometheusSinkConfig;
 import dev.fleetpulse.jobs.source.KafkaSourceConfig;
 import dev.fleetpulse.preprocessor.PreProcessorConfig;
@@ -40,7 +41,7 @@ public record PipelineSettings(String topic, String deadLetterTopic, int partiti
      * MSF forwards the metrics of this group to CloudWatch, so the sink's counters (samples out, dropped, retries)
      * show there; the sink's own default group would stay inside the job.
      */
-    static final String MSF_METRIC_GROUP = "kinesisAnalytics";
+    static final String MSF_METRIC_GROUP = JobMetrics.CLOUDWATCH_GROUP;
 
     /**
      * MSK with IAM access control: the client signs its SASL handshake with the application role's credentials

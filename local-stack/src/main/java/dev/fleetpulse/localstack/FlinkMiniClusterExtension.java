@@ -19,9 +19,14 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The one Flink MiniCluster extension of FleetPulse's tests: one cluster per test class, bound to 127.0.0.1, with an
@@ -113,16 +118,31 @@ public final class FlinkMiniClusterExtension implements BeforeAllCallback, After
 
     /**
      * The sum over all subtasks of a job of the counter {@code name} registered in a metric group whose innermost
-     * scope component is {@code group} (e.g. {@code "prometheusSink"}); 0 when no such counter exists.
+     * scope component is {@code group} (e.g. {@code "prometheusSink"}); 0 when no such counter exists. A counter
+     * registered in several groups (as the jobs do for CloudWatch) counts once.
      */
     public long counter(JobID job, String group, String name) {
-        long sum = 0;
+        Set<Counter> counters = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Map.Entry<MetricGroup, Map<String, Metric>> entry : metricsOf(job).entrySet()) {
             if (innermostScope(entry.getKey()).equals(group) && entry.getValue().get(name) instanceof Counter c) {
-                sum += c.getCount();
+                counters.add(c);
             }
         }
-        return sum;
+        return counters.stream().mapToLong(Counter::getCount).sum();
+    }
+
+    /**
+     * Every metric of a job registered under the given scope path, e.g. {@code ("kinesisanalytics")} for what a job
+     * forwards to CloudWatch, by name; a name registered by several subtasks appears once.
+     */
+    public Set<String> metricNamesUnder(JobID job, String scopeComponent) {
+        Set<String> names = new TreeSet<>();
+        metricsOf(job).forEach((group, metrics) -> {
+            if (List.of(group.getScopeComponents()).contains(scopeComponent)) {
+                names.addAll(metrics.keySet());
+            }
+        });
+        return names;
     }
 
     /** The values of a gauge over all subtasks of a job, keyed by subtask index. */

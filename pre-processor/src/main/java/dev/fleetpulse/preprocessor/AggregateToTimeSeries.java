@@ -1,5 +1,6 @@
 package dev.fleetpulse.preprocessor;
 
+import dev.fleetpulse.jobs.metrics.JobMetrics;
 import dev.fleetpulse.prometheus.TimeSeries;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
@@ -30,8 +31,8 @@ public final class AggregateToTimeSeries extends RichFlatMapFunction<WindowAggre
     @Override
     public void open(OpenContext openContext) {
         newestWindowEnd = Long.MIN_VALUE;
-        samplesOut = getRuntimeContext().getMetricGroup().counter("samplesOut");
-        getRuntimeContext().getMetricGroup().gauge("eventTimeLagMs", (Gauge<Long>) this::eventTimeLagMs);
+        samplesOut = JobMetrics.counter(getRuntimeContext().getMetricGroup(), "samplesOut");
+        JobMetrics.gauge(getRuntimeContext().getMetricGroup(), "eventTimeLagMs", (Gauge<Long>) this::eventTimeLagMs);
     }
 
     @Override

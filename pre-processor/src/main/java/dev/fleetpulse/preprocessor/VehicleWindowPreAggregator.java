@@ -4,6 +4,7 @@ import dev.fleetpulse.events.DeadLetter;
 import dev.fleetpulse.events.VehicleEvent;
 import dev.fleetpulse.events.VehicleEventJson;
 import dev.fleetpulse.events.VehicleModelCatalog;
+import dev.fleetpulse.jobs.metrics.JobMetrics;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -87,10 +88,10 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
         watermark = Long.MIN_VALUE;
         json = new VehicleEventJson();
         outRecord = new StreamRecord<>(null);
-        eventsIn = getMetricGroup().counter("vehicleEventsIn");
-        lateEvents = getMetricGroup().counter("lateEvents");
-        catalogReloads = getMetricGroup().counter("modelCatalogReloads");
-        catalogReloadFailures = getMetricGroup().counter("modelCatalogReloadFailures");
+        eventsIn = JobMetrics.counter(getMetricGroup(), "vehicleEventsIn");
+        lateEvents = JobMetrics.counter(getMetricGroup(), "lateEvents");
+        catalogReloads = JobMetrics.counter(getMetricGroup(), "modelCatalogReloads");
+        catalogReloadFailures = JobMetrics.counter(getMetricGroup(), "modelCatalogReloadFailures");
         if (catalogSource.refreshes()) {
             loadedModificationTime = catalogSource.lastModified();
         }

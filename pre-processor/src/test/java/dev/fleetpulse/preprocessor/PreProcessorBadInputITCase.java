@@ -4,7 +4,9 @@ import dev.fleetpulse.events.EventType;
 import dev.fleetpulse.events.Region;
 import dev.fleetpulse.events.VehicleEvent;
 import dev.fleetpulse.events.VehicleEventJson;
+import dev.fleetpulse.jobs.metrics.JobMetrics;
 import dev.fleetpulse.jobs.source.DeadLetterRecordSerializer;
+import dev.fleetpulse.localstack.DocumentedMetrics;
 import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.KafkaRecord;
 import dev.fleetpulse.localstack.LocalKafkaExtension;
@@ -12,6 +14,7 @@ import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.preprocessor.testkit.ExpectedAggregates;
 import dev.fleetpulse.preprocessor.testkit.ModelTable;
 import dev.fleetpulse.preprocessor.testkit.WrittenAggregates;
+import java.nio.file.Path;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -103,6 +106,9 @@ class PreProcessorBadInputITCase {
         }
         assertThat(FLINK.counter(result.getJobID(), "malformed-json", "invalidRecordsByReason")).isEqualTo(3);
         assertThat(FLINK.counter(result.getJobID(), "bad-timestamp", "invalidRecordsByReason")).isEqualTo(2);
+        assertThat(FLINK.metricNamesUnder(result.getJobID(), JobMetrics.CLOUDWATCH_GROUP))
+                .as("metrics for CloudWatch, as docs/aws-deployment.md lists them")
+                .isEqualTo(DocumentedMetrics.cloudWatch(Path.of("..", "docs", "aws-deployment.md"), "pre-processor"));
     }
 
     /** 60 vehicles reporting every 2 s for a minute: 12 windows, in event-time order. */

@@ -2,6 +2,7 @@ package dev.fleetpulse.rawwriter;
 
 import dev.fleetpulse.events.EventType;
 import dev.fleetpulse.events.VehicleEvent;
+import dev.fleetpulse.jobs.metrics.JobMetrics;
 import dev.fleetpulse.prometheus.TimeSeries;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -40,9 +41,9 @@ public final class EventToTimeSeries extends RichMapFunction<VehicleEvent, TimeS
     @Override
     public void open(OpenContext openContext) {
         newestEventTime = Long.MIN_VALUE;
-        eventsIn = getRuntimeContext().getMetricGroup().counter("vehicleEventsIn");
-        samplesOut = getRuntimeContext().getMetricGroup().counter("samplesOut");
-        getRuntimeContext().getMetricGroup().gauge("eventTimeLagMs", (Gauge<Long>) this::eventTimeLagMs);
+        eventsIn = JobMetrics.counter(getRuntimeContext().getMetricGroup(), "vehicleEventsIn");
+        samplesOut = JobMetrics.counter(getRuntimeContext().getMetricGroup(), "samplesOut");
+        JobMetrics.gauge(getRuntimeContext().getMetricGroup(), "eventTimeLagMs", (Gauge<Long>) this::eventTimeLagMs);
     }
 
     @Override

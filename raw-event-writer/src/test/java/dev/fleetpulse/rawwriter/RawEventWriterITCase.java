@@ -5,13 +5,16 @@ import dev.fleetpulse.events.Region;
 import dev.fleetpulse.events.VehicleEvent;
 import dev.fleetpulse.events.VehicleEventJson;
 import dev.fleetpulse.jobs.config.ApplicationProperties;
+import dev.fleetpulse.jobs.metrics.JobMetrics;
 import dev.fleetpulse.jobs.source.DeadLetterRecordSerializer;
 import dev.fleetpulse.jobs.source.VehicleEventSources;
+import dev.fleetpulse.localstack.DocumentedMetrics;
 import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.KafkaRecord;
 import dev.fleetpulse.localstack.LocalKafkaExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.localstack.QuerySeries;
+import java.nio.file.Path;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -70,7 +73,7 @@ class RawEventWriterITCase {
                         + "\"measurement\":1}", "bad-timestamp");
         writeInterleaved(topic, events, List.copyOf(badReasons.keySet()));
 
-        runToEnd(config(topic, dlqTopic, 0));
+        JobExecutionResult result = runToEnd(config(topic, dlqTopic, 0));
 
         assertThat(samplesOfVehicles("B.*")).isEqualTo(expected(events));
         List<KafkaRecord> deadLetters = KAFKA.readAll(dlqTopic, badReasons.size(), Duration.ofSeconds(30));
@@ -80,6 +83,10 @@ class RawEventWriterITCase {
             assertThat(letter.header(DeadLetterRecordSerializer.SOURCE_TOPIC)).hasValue(topic);
         }
         assertThat(reasonByValue).isEqualTo(badReasons);
+        assertThat(FLINK.metricNamesUnder(result.getJobID(), JobMetrics.CLOUDWATCH_GROUP))
+                .as("metrics for CloudWatch, as docs/aws-deployment.md lists them")
+                .isEqualTo(DocumentedMetrics.cloudWatch(Path.of("..", "docs", "aws-deployment.md"),
+                        "raw-event-writer"));
     }
 
     @Test

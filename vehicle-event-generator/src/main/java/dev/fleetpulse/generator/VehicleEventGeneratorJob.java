@@ -63,7 +63,7 @@ public final class VehicleEventGeneratorJob {
 
     /** Adds the generator to {@code env}, writing to {@code sink}; tests and benchmarks pass their own sink. */
     public static void buildPipeline(StreamExecutionEnvironment env, Sink<VehicleEvent> sink, GeneratorConfig config) {
-        TickToVehicle ticks = new TickToVehicle(config.vehicles());
+        TickToVehicle ticks = new TickToVehicle(config.vehicles(), config.eventsPerSecond());
         DataGeneratorSource<Long> source = config.rateLimited()
                 ? new DataGeneratorSource<>(ticks, config.maxEvents(),
                         RateLimiterStrategy.perSecond(config.eventsPerSecond()), Types.LONG)

@@ -1,5 +1,8 @@
 package dev.fleetpulse.generator;
 
+import dev.fleetpulse.jobs.metrics.JobMetrics;
+import dev.fleetpulse.localstack.DocumentedMetrics;
+import org.apache.flink.api.common.JobID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -52,10 +55,15 @@ class VehicleEventGeneratorITCase {
         GeneratorConfig config = config(topic, Map.of("events.per.sec", "unlimited", "max.events", "" + maxEvents,
                 "vehicles", "" + vehicles, "prob.warning.change", "0.05"), Map.of());
 
-        run(FLINK.environment(2), config);
+        JobID job = run(FLINK.environment(2), config);
         List<KafkaRecord> records = KAFKA.readAll(topic, maxEvents, READ_TIMEOUT);
 
         assertThat(records).hasSize(maxEvents);
+        assertThat(FLINK.counter(job, JobMetrics.CLOUDWATCH_GROUP, "eventsOut")).isEqualTo(maxEvents);
+        assertThat(FLINK.metricNamesUnder(job, JobMetrics.CLOUDWATCH_GROUP))
+                .as("metrics for CloudWatch, as docs/aws-deployment.md lists them").isEqualTo(
+                        DocumentedMetrics.cloudWatch(Path.of("..", "docs", "aws-deployment.md"),
+                                "vehicle-event-generator"));
         Map<String, List<VehicleEvent>> byVehicle = new HashMap<>();
         Map<String, Set<Integer>> partitions = new HashMap<>();
         VehicleEventJson json = new VehicleEventJson();
@@ -183,9 +191,9 @@ class VehicleEventGeneratorITCase {
         return event.eventType() + "=" + event.measurement();
     }
 
-    private static void run(StreamExecutionEnvironment env, GeneratorConfig config) throws Exception {
+    private static JobID run(StreamExecutionEnvironment env, GeneratorConfig config) throws Exception {
         VehicleEventGeneratorJob.buildPipeline(env, VehicleEventGeneratorJob.createSink(config), config);
-        env.execute("vehicle-event-generator-it");
+        return env.execute("vehicle-event-generator-it").getJobID();
     }
 
     private static GeneratorConfig config(String topic, Map<String, String> dataGen, Map<String, String> sink) {

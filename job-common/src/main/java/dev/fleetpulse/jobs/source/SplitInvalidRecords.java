@@ -4,6 +4,7 @@ import dev.fleetpulse.events.DeadLetter;
 import dev.fleetpulse.events.IncomingRecord;
 import dev.fleetpulse.events.RejectReason;
 import dev.fleetpulse.events.VehicleEvent;
+import dev.fleetpulse.jobs.metrics.JobMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -34,7 +35,7 @@ public final class SplitInvalidRecords extends ProcessFunction<IncomingRecord, V
     @Override
     public void open(OpenContext openContext) {
         metrics = getRuntimeContext().getMetricGroup();
-        invalid = metrics.counter("invalidRecords");
+        invalid = JobMetrics.counter(metrics, "invalidRecords");
         byReason = new HashMap<>();
         for (RejectReason reason : RejectReason.values()) {
             counterFor(reason.code());
@@ -55,6 +56,6 @@ public final class SplitInvalidRecords extends ProcessFunction<IncomingRecord, V
 
     private Counter counterFor(String reason) {
         return byReason.computeIfAbsent(reason,
-                r -> metrics.addGroup("reason", r).counter("invalidRecordsByReason"));
+                r -> JobMetrics.counter(metrics, "reason", r, "invalidRecordsByReason"));
     }
 }
