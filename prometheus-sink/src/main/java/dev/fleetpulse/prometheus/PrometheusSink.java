@@ -257,16 +257,25 @@ public final class PrometheusSink implements Sink<TimeSeries> {
                 problems.add("endpointUrl is required, e.g. http://127.0.0.1:9090/api/v1/write");
                 return null;
             }
+            // The URL is logged and named in exception messages: every message shows it without user info.
+            String shown = EndpointUrls.redact(endpointUrl);
+            if (EndpointUrls.hasUserInfo(endpointUrl)) {
+                problems.add("endpointUrl must not carry user info ('" + shown + "'): the sink logs its endpoint"
+                        + " URL; pass credentials with basicAuth(user, password), bearerToken or requestSigner");
+                return null;
+            }
             try {
                 URI uri = new URI(endpointUrl.trim());
                 if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-                    problems.add("endpointUrl must be an http or https URL, was '" + endpointUrl + "'");
+                    problems.add("endpointUrl must be an http or https URL, was '" + shown + "'");
                 } else if (uri.getHost() == null) {
-                    problems.add("endpointUrl has no host: '" + endpointUrl + "'");
+                    problems.add("endpointUrl has no host: '" + shown + "'");
                 }
                 return uri;
             } catch (URISyntaxException e) {
-                problems.add("endpointUrl is not a valid URL: '" + endpointUrl + "' (" + e.getMessage() + ")");
+                // Not e.getMessage(): it repeats the whole input.
+                problems.add("endpointUrl is not a valid URL: '" + shown + "' (" + e.getReason() + " at index "
+                        + e.getIndex() + ")");
                 return null;
             }
         }

@@ -62,6 +62,25 @@ class PrometheusSinkBuilderTest {
     }
 
     @Test
+    void shouldRefuseCredentialsInTheEndpointUrlWithoutRepeatingThem() {
+        assertThatThrownBy(() -> PrometheusSink.builder()
+                .endpointUrl("https://fleet:s3cr3t-pa55@prometheus.example.com/api/v1/write").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Invalid PrometheusSink settings: endpointUrl must not carry user info"
+                        + " ('https://****@prometheus.example.com/api/v1/write'): the sink logs its endpoint URL;"
+                        + " pass credentials with basicAuth(user, password), bearerToken or requestSigner");
+    }
+
+    @Test
+    void shouldNotRepeatCredentialsOfAnEndpointUrlThatDoesNotParse() {
+        assertThatThrownBy(() -> PrometheusSink.builder()
+                .endpointUrl("http://fleet:s3cr3t-pa55@prometheus example/api/v1/write").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("****@prometheus example")
+                .hasMessageNotContaining("s3cr3t-pa55");
+    }
+
+    @Test
     void shouldRequireEndpointUrl() {
         assertThatThrownBy(() -> PrometheusSink.builder().build())
                 .hasMessage("Invalid PrometheusSink settings: endpointUrl is required, e.g. "

@@ -1,6 +1,7 @@
 package dev.fleetpulse.jobs.prometheus;
 
 import dev.fleetpulse.events.config.ConfigReader;
+import dev.fleetpulse.prometheus.EndpointUrls;
 import dev.fleetpulse.prometheus.PrometheusSink;
 import dev.fleetpulse.prometheus.RequestSigner;
 import dev.fleetpulse.prometheus.RetryLimitBehaviour;
@@ -68,6 +69,14 @@ public final class PrometheusSinkConfig {
         int problemsBefore = reader.problems().size();
         PrometheusSink.Builder builder = PrometheusSink.builder();
         String url = group.requiredString(ENDPOINT_URL);
+        // Jobs log the URL, and messages name it: past this point only the redacted form is shown (for a URL
+        // without user info, the two are the same).
+        String shownUrl = EndpointUrls.redact(url);
+        if (EndpointUrls.hasUserInfo(url)) {
+            reader.problem(GROUP + "." + ENDPOINT_URL, "must not carry user info ('" + shownUrl + "'): the job logs"
+                    + " its endpoint URL; set " + GROUP + "." + AUTH_MODE + " basic with " + AUTH_BASIC_USERNAME
+                    + " and " + AUTH_BASIC_PASSWORD + " instead");
+        }
         builder.endpointUrl(url)
                 .maxBatchSamples(group.intIn(MAX_BATCH_SAMPLES,
                         PrometheusSink.Builder.DEFAULT_MAX_BATCH_SAMPLES, 1, 1_000_000))
@@ -88,7 +97,7 @@ public final class PrometheusSinkConfig {
                 .connectTimeout(millis(group, CONNECT_TIMEOUT_MS, PrometheusSink.Builder.DEFAULT_CONNECT_TIMEOUT))
                 .requestTimeout(millis(group, REQUEST_TIMEOUT_MS, PrometheusSink.Builder.DEFAULT_REQUEST_TIMEOUT))
                 .metricGroupName(group.string(METRIC_GROUP_NAME, PrometheusSink.Builder.DEFAULT_METRIC_GROUP_NAME));
-        RequestSigner signer = PrometheusAuth.fromSettings(group.raw(AUTH_MODE), url.isEmpty() ? null : url,
+        RequestSigner signer = PrometheusAuth.fromSettings(group.raw(AUTH_MODE), url.isEmpty() ? null : shownUrl,
                 group.raw(AWS_REGION), group.raw(AWS_ROLE_ARN), group.raw(AWS_ROLE_SESSION_NAME),
                 group.raw(AWS_ROLE_EXTERNAL_ID), group.raw(AUTH_BEARER_TOKEN), group.raw(AUTH_BASIC_USERNAME),
                 group.raw(AUTH_BASIC_PASSWORD), reader::problem);
@@ -96,13 +105,13 @@ public final class PrometheusSinkConfig {
             builder.requestSigner(signer);
         }
         if (reader.problems().size() > problemsBefore) {
-            return new PrometheusSinkConfig(url, null);
+            return new PrometheusSinkConfig(shownUrl, null);
         }
         try {
-            return new PrometheusSinkConfig(url, builder.build());
+            return new PrometheusSinkConfig(shownUrl, builder.build());
         } catch (IllegalArgumentException e) {
             reader.problem(GROUP, e.getMessage());
-            return new PrometheusSinkConfig(url, null);
+            return new PrometheusSinkConfig(shownUrl, null);
         }
     }
 

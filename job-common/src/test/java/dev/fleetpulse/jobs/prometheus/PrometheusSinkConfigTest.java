@@ -86,6 +86,32 @@ class PrometheusSinkConfigTest {
                 .startsWith("PrometheusSink: Invalid PrometheusSink settings: maxBufferedSamples must be at least");
     }
 
+    @Test
+    void shouldRefuseUserInfoInTheEndpointUrlWithoutRepeatingIt() {
+        ConfigReader reader = new ConfigReader("job", ApplicationProperties.of(Map.of("PrometheusSink", Map.of(
+                "endpoint.url", "https://fleet:s3cr3t-pa55@prometheus.example.com/api/v1/write"))));
+
+        PrometheusSinkConfig config = PrometheusSinkConfig.read(reader);
+
+        assertThat(reader.problems()).containsExactly("PrometheusSink.endpoint.url: must not carry user info"
+                + " ('https://****@prometheus.example.com/api/v1/write'): the job logs its endpoint URL; set"
+                + " PrometheusSink.auth.mode basic with auth.basic.username and auth.basic.password instead");
+        assertThat(config.toString()).doesNotContain("s3cr3t-pa55");
+        assertThat(config.endpointUrl()).isEqualTo("https://****@prometheus.example.com/api/v1/write");
+    }
+
+    @Test
+    void shouldNotRepeatUserInfoOfAnAmpUrl() {
+        ConfigReader reader = new ConfigReader("job", ApplicationProperties.of(Map.of("PrometheusSink", Map.of(
+                "endpoint.url", "https://key:s3cr3t-pa55@aps-workspaces.eu-west-1.amazonaws.com/workspaces/"
+                        + "ws-3f2b8c1e-7d4a-4e2b-9c61-0a5d8e7f1b24/api/v1/remote_write"))));
+
+        PrometheusSinkConfig.read(reader);
+
+        assertThat(reader.problems()).isNotEmpty().allSatisfy(problem ->
+                assertThat(problem).doesNotContain("s3cr3t-pa55"));
+    }
+
     private static PrometheusSinkConfig read(Map<String, String> group) {
         ConfigReader reader = new ConfigReader("job", ApplicationProperties.of(Map.of("PrometheusSink", group)));
         PrometheusSinkConfig config = PrometheusSinkConfig.read(reader);
