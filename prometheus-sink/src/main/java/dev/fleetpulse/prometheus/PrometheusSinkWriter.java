@@ -56,7 +56,7 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
     private final RateLimitedLog rejectionLog = new RateLimitedLog(LOG, 10_000);
     private final RateLimitedLog retryLog = new RateLimitedLog(LOG, 10_000);
     private final long maxBatchAgeMillis;
-    private final long maxRetryDurationNanos;
+    private final RetryBudget retryBudget;
 
     // Written on the task thread only; volatile because metric reporters read them as gauges.
     private volatile long bufferedSamples;
@@ -81,7 +81,7 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
         }
         this.backoff = new BackoffPolicy(settings.initialBackoff(), settings.maxBackoff(), new SplittableRandom());
         this.maxBatchAgeMillis = settings.maxBatchAge().toMillis();
-        this.maxRetryDurationNanos = settings.maxRetryDuration().toNanos();
+        this.retryBudget = new RetryBudget(settings.maxRetries(), settings.maxRetryDuration());
         this.metrics = new SinkMetrics(context.metricGroup(), settings.metricGroupName(), () -> bufferedSamples,
                 () -> inFlightRequests, this::oldestUnsentSampleAgeMillis, () -> lastSuccessfulWriteMillis);
     }
@@ -333,9 +333,12 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
             attempts++;
             long elapsedNanos = System.nanoTime() - firstAttemptNanos;
             long delayMillis = Math.max(backoff.delayMillis(attempts), retryAfterMillis);
-            boolean tooLong = elapsedNanos + TimeUnit.MILLISECONDS.toNanos(delayMillis) > maxRetryDurationNanos;
-            if (attempts > settings.maxRetries() || tooLong) {
-                retryLimitReached(failure, elapsedNanos);
+            if (!retryBudget.allows(attempts, elapsedNanos, delayMillis)) {
+                long remainingMillis = retryBudget.remainingMillis(elapsedNanos);
+                retryLimitReached(retryAfterMillis > remainingMillis
+                        ? failure + "; its Retry-After asks to wait " + retryAfterMillis + " ms, more than the "
+                                + remainingMillis + " ms left of maxRetryDuration"
+                        : failure, elapsedNanos);
                 return;
             }
             retryLog.warn("Write of {} samples to {} failed ({}); retry {} in {} ms", current.sampleCount(),

@@ -75,26 +75,37 @@ public final class ResponseClassifier {
 
     /**
      * The wait a {@code Retry-After} header asks for, in milliseconds: delta-seconds or an HTTP date; 0 when
-     * absent, unparseable or in the past.
+     * absent, unparseable or in the past. A wait too long for a {@code long} (more digits than one holds) is
+     * {@link Long#MAX_VALUE}, the longest there is, never 0: the caller compares it with its retry budget.
      */
     public static long retryAfterMillis(String header, long nowMillis) {
         if (header == null || header.isBlank()) {
             return 0;
         }
         String value = header.trim();
-        try {
-            long seconds = Long.parseLong(value);
-            if (seconds <= 0) {
-                return 0;
-            }
-            return seconds > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : seconds * 1000;
-        } catch (NumberFormatException notSeconds) {
+        if (isDigits(value)) {
             try {
-                long at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-                return Math.max(0, at - nowMillis);
-            } catch (DateTimeParseException notADate) {
-                return 0;
+                long seconds = Long.parseLong(value);
+                return seconds > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : seconds * 1000;
+            } catch (NumberFormatException beyondLong) {
+                return Long.MAX_VALUE;
             }
         }
+        try {
+            // RFC 1123 has four-digit years, so the difference fits a long whatever the date.
+            long at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+            return Math.max(0, at - nowMillis);
+        } catch (DateTimeParseException notADate) {
+            return 0;
+        }
+    }
+
+    private static boolean isDigits(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

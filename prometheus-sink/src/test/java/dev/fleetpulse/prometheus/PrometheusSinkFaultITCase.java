@@ -7,17 +7,22 @@ import dev.fleetpulse.localstack.fault.FaultInjectingProxy;
 import dev.fleetpulse.localstack.fault.FaultPlan;
 import dev.fleetpulse.localstack.fault.RecordedRequest;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A fault-injecting proxy between the sink and a real Prometheus: every sample still lands exactly once. */
 class PrometheusSinkFaultITCase {
@@ -86,6 +91,40 @@ class PrometheusSinkFaultITCase {
                     .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
             assertThat(FLINK.counter(job, "prometheusSink", "numWriteRequestsRetries")).isEqualTo(1);
             assertThat(FLINK.counter(job, "prometheusSink", "numSamplesOut")).isEqualTo(10);
+        }
+    }
+
+    /**
+     * An endpoint that asks for a wait beyond the retry budget, in either form of {@code Retry-After}: the request
+     * reaches its retry limit at once (here: the job fails, the default), instead of a retry scheduled centuries
+     * away that wedges its lane and every checkpoint after it.
+     */
+    @ParameterizedTest(name = "Retry-After: {0}")
+    @ValueSource(strings = {"9223372036854775807", "Fri, 31 Dec 9999 23:59:59 GMT"})
+    void shouldReachTheRetryLimitAtOnceWhenRetryAfterIsBeyondTheRetryBudget(String retryAfter) throws Exception {
+        SampleWorkload workload = SampleWorkload.of("fp_it_retry_after_beyond_budget", 1, 10);
+        try (FaultInjectingProxy proxy = FaultInjectingProxy.start(URI.create(PROMETHEUS.prometheus().baseUrl()))) {
+            proxy.plan(FaultPlan.cycle(Fault.respond(429, "slow down (fault proxy)", Map.of("Retry-After", retryAfter))));
+            PrometheusSink sink = PrometheusSink.builder().endpointUrl(proxy.proxiedUrl(PROMETHEUS.remoteWriteUrl()))
+                    .build();
+            StreamExecutionEnvironment env = FLINK.environment();
+            workload.stream(env, 0).keyBy(new TimeSeriesKeySelector()).sinkTo(sink)
+                    .uid("prometheus-sink").name("Prometheus");
+            JobClient job = env.executeAsync("prometheus-sink-retry-after-beyond-budget");
+            try {
+                assertThatThrownBy(() -> job.getJobExecutionResult().get(1, TimeUnit.MINUTES))
+                        .rootCause()
+                        .isInstanceOf(PrometheusSinkException.class)
+                        .hasMessageContaining("still failed after 1 attempts")
+                        .hasMessageContaining("last failure: HTTP 429 slow down (fault proxy)")
+                        .hasMessageContaining("Retry-After asks to wait")
+                        .hasMessageContaining("onRetryLimit=FAIL");
+            } finally {
+                if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                    job.cancel().get(1, TimeUnit.MINUTES);
+                }
+            }
+            assertThat(proxy.requests()).extracting(RecordedRequest::status).containsOnly(429);
         }
     }
 

@@ -62,6 +62,19 @@ class ResponseClassifierTest {
     }
 
     @Test
+    void shouldReadRetryAfterBeyondTheRangeOfLongAsTheLongestWait() {
+        assertThat(ResponseClassifier.retryAfterMillis("99999999999999999999", NOW)).isEqualTo(Long.MAX_VALUE);
+        assertThat(ResponseClassifier.retryAfterMillis("9223372036854776", NOW)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void shouldReadRetryAfterInTheYear9999WithoutOverflow() {
+        long expected = java.time.Instant.parse("9999-12-31T23:59:59Z").toEpochMilli() - NOW;
+
+        assertThat(ResponseClassifier.retryAfterMillis("Fri, 31 Dec 9999 23:59:59 GMT", NOW)).isEqualTo(expected);
+    }
+
+    @Test
     void shouldReadRetryAfterAsHttpDate() {
         // NOW is 2024-11-03T08:15:50Z.
         assertThat(ResponseClassifier.retryAfterMillis("Sun, 3 Nov 2024 08:16:00 GMT", NOW)).isEqualTo(10_000);
