@@ -2,7 +2,6 @@ package dev.fleetpulse.prometheus;
 
 import dev.fleetpulse.prometheus.RemoteWriteHttpClient.WriteResponse;
 import dev.fleetpulse.prometheus.ResponseClassifier.Action;
-import dev.fleetpulse.prometheus.ResponseClassifier.Rejection;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -319,12 +318,15 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
                 pump();
                 return;
             }
-            if (ResponseClassifier.rejectionOf(answer.body()) == Rejection.ALREADY_WRITTEN) {
-                metrics.alreadyWritten(1);
-            } else {
-                metrics.nonRetryableDropped(1);
-                rejectionLog.warn("Dropped sample {} rejected by {} with HTTP {}: {}", current.describeFirstSample(),
-                        settings.endpointUrl(), answer.status(), truncate(answer.body()));
+            switch (ResponseClassifier.rejectionOf(answer.body())) {
+                case OUT_OF_ORDER -> metrics.rejectedOutOfOrder(1);
+                case DUPLICATE -> metrics.rejectedDuplicate(1);
+                case DROPPED -> {
+                    metrics.nonRetryableDropped(1);
+                    rejectionLog.warn("Dropped sample {} rejected by {} with HTTP {}: {}",
+                            current.describeFirstSample(), settings.endpointUrl(), answer.status(),
+                            truncate(answer.body()));
+                }
             }
             finishCurrent();
         }

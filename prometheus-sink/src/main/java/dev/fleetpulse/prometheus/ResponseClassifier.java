@@ -28,8 +28,18 @@ public final class ResponseClassifier {
 
     /** Why an isolated sample was rejected; decides which counter it lands in. */
     public enum Rejection {
-        /** Out-of-order or duplicate timestamp: a sample for that time is already stored (a replay). */
-        ALREADY_WRITTEN,
+        /**
+         * Older than the newest sample of its series ({@code out of order sample}): after a restore, a replayed
+         * sample the receiver already holds; at any other time, a late reading that is lost. The answer does not
+         * tell the two apart.
+         */
+        OUT_OF_ORDER,
+        /**
+         * The series already holds another value at that timestamp ({@code duplicate sample for timestamp}): a
+         * second, different reading in the same millisecond, which is lost. A faithful replay never gets this answer:
+         * the same value at the same timestamp is accepted.
+         */
+        DUPLICATE,
         /** Anything else (too old, out of bounds, invalid): the sample is dropped. */
         DROPPED
     }
@@ -63,8 +73,11 @@ public final class ResponseClassifier {
 
     public static Rejection rejectionOf(String body) {
         String text = body == null ? "" : body.toLowerCase(Locale.ROOT);
-        if (text.contains("out of order") || text.contains("out-of-order") || text.contains("duplicate sample")) {
-            return Rejection.ALREADY_WRITTEN;
+        if (text.contains("duplicate sample")) {
+            return Rejection.DUPLICATE;
+        }
+        if (text.contains("out of order") || text.contains("out-of-order")) {
+            return Rejection.OUT_OF_ORDER;
         }
         return Rejection.DROPPED;
     }

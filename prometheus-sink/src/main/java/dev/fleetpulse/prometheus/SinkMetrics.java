@@ -21,7 +21,8 @@ final class SinkMetrics {
     private final Counter samplesNonRetryableDropped;
     private final Counter samplesRetryLimitDropped;
     private final Counter writeRequestsPermanentlyFailed;
-    private final Counter samplesAlreadyWritten;
+    private final Counter samplesRejectedOutOfOrder;
+    private final Counter samplesRejectedDuplicate;
     private final Counter recordsSend;
     private final Counter bytesSend;
     private final Counter recordsSendErrors;
@@ -37,7 +38,8 @@ final class SinkMetrics {
         samplesNonRetryableDropped = group.counter("numSamplesNonRetryableDropped");
         samplesRetryLimitDropped = group.counter("numSamplesRetryLimitDropped");
         writeRequestsPermanentlyFailed = group.counter("numWriteRequestsPermanentlyFailed");
-        samplesAlreadyWritten = group.counter("numSamplesAlreadyWritten");
+        samplesRejectedOutOfOrder = group.counter("numSamplesRejectedOutOfOrder");
+        samplesRejectedDuplicate = group.counter("numSamplesRejectedDuplicate");
         group.gauge("bufferedSamples", (Gauge<Long>) bufferedSamples::getAsLong);
         group.gauge("inFlightRequests", (Gauge<Long>) inFlightRequests::getAsLong);
         group.gauge("oldestUnsentSampleAgeMs", (Gauge<Long>) oldestUnsentSampleAgeMillis::getAsLong);
@@ -58,8 +60,14 @@ final class SinkMetrics {
         writeRequestsRetries.inc();
     }
 
-    void alreadyWritten(int samples) {
-        samplesAlreadyWritten.inc(samples);
+    /** Refused as older than their series' newest sample: replays after a restore, or late readings (lost). */
+    void rejectedOutOfOrder(int samples) {
+        samplesRejectedOutOfOrder.inc(samples);
+    }
+
+    /** Refused as another value for a timestamp the series holds: lost (the receiver keeps the first value). */
+    void rejectedDuplicate(int samples) {
+        samplesRejectedDuplicate.inc(samples);
     }
 
     void nonRetryableDropped(int samples) {

@@ -43,14 +43,14 @@ class ResponseClassifierTest {
 
     @ParameterizedTest(name = "''{0}'' -> {1}")
     @CsvSource(delimiter = '|', textBlock = """
-            out of order sample                                   | ALREADY_WRITTEN
-            out-of-order sample                                   | ALREADY_WRITTEN
-            duplicate sample for timestamp                        | ALREADY_WRITTEN
+            out of order sample                                   | OUT_OF_ORDER
+            out-of-order sample                                   | OUT_OF_ORDER
+            duplicate sample for timestamp                        | DUPLICATE
             too old sample                                        | DROPPED
             out of bounds                                         | DROPPED
             snappy: corrupt input                                 | DROPPED
             """)
-    void shouldTellReplayedSamplesFromDroppedOnes(String body, Rejection expected) {
+    void shouldTellOutOfOrderFromDuplicateFromDroppedSamples(String body, Rejection expected) {
         assertThat(ResponseClassifier.rejectionOf(body)).isEqualTo(expected);
     }
 
