@@ -67,6 +67,7 @@ public final class PrometheusSink implements Sink<TimeSeries> {
         public static final int DEFAULT_MAX_RETRIES = 100;
         public static final Duration DEFAULT_MAX_RETRY_DURATION = Duration.ofMinutes(10);
         public static final RetryLimitBehaviour DEFAULT_ON_RETRY_LIMIT = RetryLimitBehaviour.FAIL;
+        public static final RejectedBehaviour DEFAULT_ON_REJECTED = RejectedBehaviour.DROP_AND_COUNT;
         public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
         public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
         public static final String DEFAULT_USER_AGENT = "FleetPulse-PrometheusSink/1.0";
@@ -83,6 +84,7 @@ public final class PrometheusSink implements Sink<TimeSeries> {
         private int maxRetries = DEFAULT_MAX_RETRIES;
         private Duration maxRetryDuration = DEFAULT_MAX_RETRY_DURATION;
         private RetryLimitBehaviour onRetryLimit = DEFAULT_ON_RETRY_LIMIT;
+        private RejectedBehaviour onRejected = DEFAULT_ON_REJECTED;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private String userAgent = DEFAULT_USER_AGENT;
@@ -158,6 +160,12 @@ public final class PrometheusSink implements Sink<TimeSeries> {
             return this;
         }
 
+        /** What to do with samples the receiver refuses for good: drop and count them, or fail the job. */
+        public Builder onRejected(RejectedBehaviour onRejected) {
+            this.onRejected = onRejected;
+            return this;
+        }
+
         /** Signs every request (e.g. SigV4 for AMP). Exclusive with bearerToken and basicAuth. */
         public Builder requestSigner(RequestSigner requestSigner) {
             this.requestSigner = requestSigner;
@@ -230,6 +238,9 @@ public final class PrometheusSink implements Sink<TimeSeries> {
             if (onRetryLimit == null) {
                 problems.add("onRetryLimit must be FAIL or DISCARD_AND_CONTINUE, was null");
             }
+            if (onRejected == null) {
+                problems.add("onRejected must be DROP_AND_COUNT or FAIL, was null");
+            }
             positive(problems, "connectTimeout", connectTimeout);
             positive(problems, "requestTimeout", requestTimeout);
             if (userAgent == null || userAgent.isBlank()) {
@@ -244,7 +255,8 @@ public final class PrometheusSink implements Sink<TimeSeries> {
             }
             PrometheusSinkSettings settings = new PrometheusSinkSettings(uri, maxBatchSamples, maxBatchBytes,
                     maxBatchAge, maxBufferedSamples, maxInFlightRequests, initialBackoff, maxBackoff, maxRetries,
-                    maxRetryDuration, onRetryLimit, connectTimeout, requestTimeout, userAgent, metricGroupName);
+                    maxRetryDuration, onRetryLimit, onRejected, connectTimeout, requestTimeout, userAgent,
+                    metricGroupName);
             if (signer != null && "http".equals(uri.getScheme())) {
                 LOG.warn("PrometheusSink sends credentials over plain http to {}", uri);
             }

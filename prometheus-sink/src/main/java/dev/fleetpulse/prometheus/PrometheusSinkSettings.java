@@ -17,6 +17,7 @@ public record PrometheusSinkSettings(
         int maxRetries,
         Duration maxRetryDuration,
         RetryLimitBehaviour onRetryLimit,
+        RejectedBehaviour onRejected,
         Duration connectTimeout,
         Duration requestTimeout,
         String userAgent,
@@ -35,6 +36,7 @@ public record PrometheusSinkSettings(
                 + ", maxRetries=" + maxRetries
                 + ", maxRetryDuration=" + maxRetryDuration
                 + ", onRetryLimit=" + onRetryLimit
+                + ", onRejected=" + onRejected
                 + ", connectTimeout=" + connectTimeout
                 + ", requestTimeout=" + requestTimeout
                 + ", userAgent=" + userAgent

@@ -2,6 +2,7 @@ package dev.fleetpulse.prometheus;
 
 import dev.fleetpulse.prometheus.RemoteWriteHttpClient.WriteResponse;
 import dev.fleetpulse.prometheus.ResponseClassifier.Action;
+import dev.fleetpulse.prometheus.ResponseClassifier.Rejection;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -297,7 +298,7 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
                 }
                 case RETRY -> retry("HTTP " + answer.status() + " " + truncate(answer.body()),
                         ResponseClassifier.retryAfterMillis(answer.retryAfter(), System.currentTimeMillis()));
-                case REJECTED, TOO_LARGE -> rejected(answer);
+                case REJECTED, TOO_LARGE -> rejected(answer, action);
                 case FATAL -> throw new PrometheusSinkException("Remote-write endpoint " + settings.endpointUrl()
                         + " answered HTTP " + answer.status() + " (" + truncate(answer.body()) + "). No write can"
                         + " succeed: check the endpoint URL and the credentials (requestSigner, bearerToken,"
@@ -305,12 +306,35 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
             }
         }
 
-        /** All-or-nothing rejection: split until each rejected sample is alone, then count it. */
-        private void rejected(WriteResponse answer) {
-            if (current.sampleCount() > 1) {
+        /**
+         * All-or-nothing rejection: split until each rejected sample is alone, then count it; or, when both halves of
+         * a batch are refused for the same reason that is not about one sample's timestamp, drop the second half
+         * whole (the refusal is systematic: splitting it to single samples would cost two requests per sample).
+         */
+        private void rejected(WriteResponse answer, Action action) {
+            Rejection rejection = ResponseClassifier.rejectionOf(answer.body());
+            String reason = "HTTP " + answer.status() + " (" + truncate(answer.body()) + ")";
+            boolean refusedForGood = action == Action.REJECTED
+                    ? rejection == Rejection.OUT_OF_BOUNDS || rejection == Rejection.DROPPED
+                    : current.sampleCount() == 1;
+            if (refusedForGood && settings.onRejected() == RejectedBehaviour.FAIL) {
+                throw new PrometheusSinkException("Remote-write endpoint " + settings.endpointUrl() + " refused "
+                        + current.sampleCount() + " samples with " + reason + " (first: "
+                        + current.describeFirstSample() + "). onRejected=FAIL: failing the job. It restarts from its"
+                        + " last checkpoint and meets the same samples again, so fix the receiver, its limits or the"
+                        + " input, or set onRejected=DROP_AND_COUNT.");
+            }
+            if (current.secondHalf != null) {
+                // The second half is still queued: the first half is always resolved before it is sent.
+                current.secondHalf.firstHalfRefusal = reason;
+            }
+            boolean systematic = action == Action.REJECTED && rejection == Rejection.DROPPED
+                    && reason.equals(current.firstHalfRefusal);
+            if (current.sampleCount() > 1 && !systematic) {
                 WriteRequestBatch head = takeBatch();
                 WriteRequestBatch tail = takeBatch();
                 current.splitInto(head, tail);
+                head.secondHalf = tail;
                 queue.addFirst(tail);
                 queue.addFirst(head);
                 release(current);
@@ -318,10 +342,17 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
                 pump();
                 return;
             }
-            switch (ResponseClassifier.rejectionOf(answer.body())) {
+            if (systematic) {
+                metrics.nonRetryableDropped(current.sampleCount());
+                rejectionLog.warn("Dropped {} samples (first: {}): {} refused both halves of their batch with {}",
+                        current.sampleCount(), current.describeFirstSample(), settings.endpointUrl(), reason);
+                finishCurrent();
+                return;
+            }
+            switch (rejection) {
                 case OUT_OF_ORDER -> metrics.rejectedOutOfOrder(1);
                 case DUPLICATE -> metrics.rejectedDuplicate(1);
-                case DROPPED -> {
+                case OUT_OF_BOUNDS, DROPPED -> {
                     metrics.nonRetryableDropped(1);
                     rejectionLog.warn("Dropped sample {} rejected by {} with HTTP {}: {}",
                             current.describeFirstSample(), settings.endpointUrl(), answer.status(),

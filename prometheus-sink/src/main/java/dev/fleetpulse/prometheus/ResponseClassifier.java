@@ -40,7 +40,16 @@ public final class ResponseClassifier {
          * the same value at the same timestamp is accepted.
          */
         DUPLICATE,
-        /** Anything else (too old, out of bounds, invalid): the sample is dropped. */
+        /**
+         * A timestamp outside the range the receiver takes ({@code out of bounds}, {@code too old sample}, too far
+         * in the future): a fault of that one sample, so the others of its request are written.
+         */
+        OUT_OF_BOUNDS,
+        /**
+         * Anything else (a label limit, an invalid request, a proxy's error page): the sample is dropped. Such a
+         * reason is often the same for every sample, which is why the writer stops splitting a batch whose two
+         * halves are both refused with it.
+         */
         DROPPED
     }
 
@@ -78,6 +87,9 @@ public final class ResponseClassifier {
         }
         if (text.contains("out of order") || text.contains("out-of-order")) {
             return Rejection.OUT_OF_ORDER;
+        }
+        if (text.contains("out of bounds") || text.contains("too old") || text.contains("in the future")) {
+            return Rejection.OUT_OF_BOUNDS;
         }
         return Rejection.DROPPED;
     }

@@ -34,6 +34,12 @@ public final class WriteRequestBatch {
     private final NewestTimestamps newest = new NewestTimestamps();
     /** The WriteRequest protobuf of the slices so far; always {@link #encodedBytes} long. */
     private final ProtoBuffer protobuf = new ProtoBuffer(256);
+    /**
+     * Isolation of a refused batch (the writer's bookkeeping): on the first half of a split, its second half, which
+     * is sent after it; on a second half, the refusal its first half got, or null.
+     */
+    WriteRequestBatch secondHalf;
+    String firstHalfRefusal;
 
     public WriteRequestBatch(int maxSamples, long maxBytes) {
         this.maxSamples = maxSamples;
@@ -194,6 +200,8 @@ public final class WriteRequestBatch {
         samples = 0;
         encodedBytes = 0;
         firstEnqueuedMillis = 0;
+        secondHalf = null;
+        firstHalfRefusal = null;
         newest.clear();
         protobuf.clear();
     }

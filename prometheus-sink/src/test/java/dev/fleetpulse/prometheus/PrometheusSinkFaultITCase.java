@@ -128,6 +128,54 @@ class PrometheusSinkFaultITCase {
         }
     }
 
+    /**
+     * A receiver that refuses every request for the same reason (a label limit, a misconfigured proxy): the sink
+     * stops splitting once both halves of a batch are refused for that reason, and drops and counts the batch,
+     * instead of isolating all 64 samples one by one (127 requests for one batch).
+     */
+    @Test
+    void shouldStopSplittingOnceBothHalvesAreRefusedForTheSameReason() throws Exception {
+        SampleWorkload workload = SampleWorkload.of("fp_it_systematic_refusal", 64, 1);
+        try (FaultInjectingProxy proxy = FaultInjectingProxy.start(URI.create(PROMETHEUS.prometheus().baseUrl()))) {
+            proxy.plan(FaultPlan.cycle(Fault.respond(400, "series has too many labels (fault proxy)")));
+            PrometheusSink sink = PrometheusSink.builder().endpointUrl(proxy.proxiedUrl(PROMETHEUS.remoteWriteUrl()))
+                    .maxBatchSamples(64).maxInFlightRequests(1).maxBatchAge(Duration.ofMinutes(1)).build();
+
+            JobID job = runAtParallelismOne(workload, sink);
+
+            // The batch, then at each of the six levels down to one sample a first half and its second half.
+            assertThat(proxy.requests()).hasSize(1 + 2 * 6);
+            assertThat(FLINK.counter(job, "prometheusSink", "numSamplesNonRetryableDropped")).isEqualTo(64);
+            assertThat(FLINK.counter(job, "prometheusSink", "numSamplesDropped")).isEqualTo(64);
+            assertThat(FLINK.counter(job, "prometheusSink", "numSamplesOut")).isZero();
+        }
+    }
+
+    @Test
+    void shouldFailTheJobAtTheFirstRefusalWhenOnRejectedIsFail() throws Exception {
+        SampleWorkload workload = SampleWorkload.of("fp_it_refusal_fails", 64, 1);
+        try (FaultInjectingProxy proxy = FaultInjectingProxy.start(URI.create(PROMETHEUS.prometheus().baseUrl()))) {
+            proxy.plan(FaultPlan.cycle(Fault.respond(400, "series has too many labels (fault proxy)")));
+            PrometheusSink sink = PrometheusSink.builder().endpointUrl(proxy.proxiedUrl(PROMETHEUS.remoteWriteUrl()))
+                    .maxBatchSamples(64).maxInFlightRequests(1).maxBatchAge(Duration.ofMinutes(1))
+                    .onRejected(RejectedBehaviour.FAIL).build();
+
+            assertThatThrownBy(() -> runAtParallelismOne(workload, sink))
+                    .rootCause()
+                    .isInstanceOf(PrometheusSinkException.class)
+                    .hasMessageContaining("refused 64 samples with HTTP 400 (series has too many labels (fault proxy))")
+                    .hasMessageContaining("onRejected=FAIL");
+            assertThat(proxy.requests()).hasSize(1);
+        }
+    }
+
+    private static JobID runAtParallelismOne(SampleWorkload workload, PrometheusSink sink) throws Exception {
+        StreamExecutionEnvironment env = FLINK.environment(1);
+        workload.stream(env, 0).keyBy(new TimeSeriesKeySelector()).sinkTo(sink)
+                .uid("prometheus-sink").name("Prometheus");
+        return env.execute("prometheus-sink-" + workload.metric()).getJobID();
+    }
+
     private static JobID run(SampleWorkload workload, PrometheusSink sink) throws Exception {
         StreamExecutionEnvironment env = FLINK.environment();
         workload.stream(env, 0).keyBy(new TimeSeriesKeySelector()).sinkTo(sink)

@@ -46,9 +46,11 @@ class ResponseClassifierTest {
             out of order sample                                   | OUT_OF_ORDER
             out-of-order sample                                   | OUT_OF_ORDER
             duplicate sample for timestamp                        | DUPLICATE
-            too old sample                                        | DROPPED
-            out of bounds                                         | DROPPED
+            too old sample                                        | OUT_OF_BOUNDS
+            out of bounds                                         | OUT_OF_BOUNDS
+            sample timestamp too far in the future                | OUT_OF_BOUNDS
             snappy: corrupt input                                 | DROPPED
+            series has too many labels                            | DROPPED
             """)
     void shouldTellOutOfOrderFromDuplicateFromDroppedSamples(String body, Rejection expected) {
         assertThat(ResponseClassifier.rejectionOf(body)).isEqualTo(expected);

@@ -3,6 +3,7 @@ package dev.fleetpulse.jobs.prometheus;
 import dev.fleetpulse.events.config.ConfigReader;
 import dev.fleetpulse.prometheus.EndpointUrls;
 import dev.fleetpulse.prometheus.PrometheusSink;
+import dev.fleetpulse.prometheus.RejectedBehaviour;
 import dev.fleetpulse.prometheus.RequestSigner;
 import dev.fleetpulse.prometheus.RetryLimitBehaviour;
 import dev.fleetpulse.prometheus.amp.PrometheusAuth;
@@ -34,6 +35,7 @@ public final class PrometheusSinkConfig {
     public static final String MAX_RETRIES = "max.retries";
     public static final String MAX_RETRY_DURATION_MS = "max.retry.duration.ms";
     public static final String ON_RETRY_LIMIT = "on.retry.limit";
+    public static final String ON_REJECTED = "on.rejected";
     public static final String CONNECT_TIMEOUT_MS = "connect.timeout.ms";
     public static final String REQUEST_TIMEOUT_MS = "request.timeout.ms";
     public static final String METRIC_GROUP_NAME = "metric.group.name";
@@ -48,6 +50,7 @@ public final class PrometheusSinkConfig {
 
     public static final String FAIL = "fail";
     public static final String DISCARD_AND_CONTINUE = "discard-and-continue";
+    public static final String DROP_AND_COUNT = "drop-and-count";
 
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
@@ -94,6 +97,8 @@ public final class PrometheusSinkConfig {
                         PrometheusSink.Builder.DEFAULT_MAX_RETRY_DURATION))
                 .onRetryLimit(group.choice(ON_RETRY_LIMIT, FAIL, List.of(FAIL, DISCARD_AND_CONTINUE)).equals(FAIL)
                         ? RetryLimitBehaviour.FAIL : RetryLimitBehaviour.DISCARD_AND_CONTINUE)
+                .onRejected(group.choice(ON_REJECTED, DROP_AND_COUNT, List.of(DROP_AND_COUNT, FAIL)).equals(FAIL)
+                        ? RejectedBehaviour.FAIL : RejectedBehaviour.DROP_AND_COUNT)
                 .connectTimeout(millis(group, CONNECT_TIMEOUT_MS, PrometheusSink.Builder.DEFAULT_CONNECT_TIMEOUT))
                 .requestTimeout(millis(group, REQUEST_TIMEOUT_MS, PrometheusSink.Builder.DEFAULT_REQUEST_TIMEOUT))
                 .metricGroupName(group.string(METRIC_GROUP_NAME, PrometheusSink.Builder.DEFAULT_METRIC_GROUP_NAME));

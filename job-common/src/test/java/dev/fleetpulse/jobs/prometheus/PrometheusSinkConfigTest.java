@@ -5,6 +5,7 @@ import dev.fleetpulse.events.config.ConfigReader;
 import dev.fleetpulse.events.config.InvalidConfigurationException;
 import dev.fleetpulse.prometheus.BearerTokenSigner;
 import dev.fleetpulse.prometheus.PrometheusSinkSettings;
+import dev.fleetpulse.prometheus.RejectedBehaviour;
 import dev.fleetpulse.prometheus.RetryLimitBehaviour;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,7 @@ class PrometheusSinkConfigTest {
         assertThat(settings.endpointUrl().toString()).isEqualTo(LOCAL);
         assertThat(settings.maxBatchSamples()).isEqualTo(500);
         assertThat(settings.onRetryLimit()).isEqualTo(RetryLimitBehaviour.FAIL);
+        assertThat(settings.onRejected()).isEqualTo(RejectedBehaviour.DROP_AND_COUNT);
         assertThat(config.sink().requestSigner()).isNull();
     }
 
@@ -37,6 +39,7 @@ class PrometheusSinkConfigTest {
                 Map.entry("max.in.flight.requests", "8"), Map.entry("retry.initial.backoff.ms", "50"),
                 Map.entry("retry.max.backoff.ms", "2000"), Map.entry("max.retries", "7"),
                 Map.entry("max.retry.duration.ms", "60000"), Map.entry("on.retry.limit", "discard-and-continue"),
+                Map.entry("on.rejected", "fail"),
                 Map.entry("connect.timeout.ms", "1500"), Map.entry("request.timeout.ms", "9000"),
                 Map.entry("metric.group.name", "kinesisAnalytics"),
                 Map.entry("auth.mode", "bearer"), Map.entry("auth.bearer.token", "t0ken")));
@@ -52,6 +55,7 @@ class PrometheusSinkConfigTest {
         assertThat(s.maxRetries()).isEqualTo(7);
         assertThat(s.maxRetryDuration()).isEqualTo(Duration.ofMinutes(1));
         assertThat(s.onRetryLimit()).isEqualTo(RetryLimitBehaviour.DISCARD_AND_CONTINUE);
+        assertThat(s.onRejected()).isEqualTo(RejectedBehaviour.FAIL);
         assertThat(s.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(9));
         assertThat(s.metricGroupName()).isEqualTo("kinesisAnalytics");
