@@ -68,6 +68,11 @@ public final class PrometheusSink implements Sink<TimeSeries> {
         public static final Duration DEFAULT_MAX_RETRY_DURATION = Duration.ofMinutes(10);
         public static final RetryLimitBehaviour DEFAULT_ON_RETRY_LIMIT = RetryLimitBehaviour.FAIL;
         public static final RejectedBehaviour DEFAULT_ON_REJECTED = RejectedBehaviour.DROP_AND_COUNT;
+        /**
+         * Ten minutes: far more than the clock difference of two hosts or a window's length, and well inside the
+         * hour of the future that Prometheus already takes before ordinary samples go "out of bounds".
+         */
+        public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(10);
         public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
         public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
         public static final String DEFAULT_USER_AGENT = "FleetPulse-PrometheusSink/1.0";
@@ -85,6 +90,7 @@ public final class PrometheusSink implements Sink<TimeSeries> {
         private Duration maxRetryDuration = DEFAULT_MAX_RETRY_DURATION;
         private RetryLimitBehaviour onRetryLimit = DEFAULT_ON_RETRY_LIMIT;
         private RejectedBehaviour onRejected = DEFAULT_ON_REJECTED;
+        private Duration maxFutureSkew = DEFAULT_MAX_FUTURE_SKEW;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private String userAgent = DEFAULT_USER_AGENT;
@@ -166,6 +172,15 @@ public final class PrometheusSink implements Sink<TimeSeries> {
             return this;
         }
 
+        /**
+         * How far past the task manager's clock a sample may be dated; a later one is dropped and counted in
+         * {@code numSamplesFutureDropped}, never sent (it would make Prometheus refuse ordinary samples).
+         */
+        public Builder maxFutureSkew(Duration maxFutureSkew) {
+            this.maxFutureSkew = maxFutureSkew;
+            return this;
+        }
+
         /** Signs every request (e.g. SigV4 for AMP). Exclusive with bearerToken and basicAuth. */
         public Builder requestSigner(RequestSigner requestSigner) {
             this.requestSigner = requestSigner;
@@ -241,6 +256,7 @@ public final class PrometheusSink implements Sink<TimeSeries> {
             if (onRejected == null) {
                 problems.add("onRejected must be DROP_AND_COUNT or FAIL, was null");
             }
+            positive(problems, "maxFutureSkew", maxFutureSkew);
             positive(problems, "connectTimeout", connectTimeout);
             positive(problems, "requestTimeout", requestTimeout);
             if (userAgent == null || userAgent.isBlank()) {
@@ -255,8 +271,8 @@ public final class PrometheusSink implements Sink<TimeSeries> {
             }
             PrometheusSinkSettings settings = new PrometheusSinkSettings(uri, maxBatchSamples, maxBatchBytes,
                     maxBatchAge, maxBufferedSamples, maxInFlightRequests, initialBackoff, maxBackoff, maxRetries,
-                    maxRetryDuration, onRetryLimit, onRejected, connectTimeout, requestTimeout, userAgent,
-                    metricGroupName);
+                    maxRetryDuration, onRetryLimit, onRejected, maxFutureSkew, connectTimeout, requestTimeout,
+                    userAgent, metricGroupName);
             if (signer != null && "http".equals(uri.getScheme())) {
                 LOG.warn("PrometheusSink sends credentials over plain http to {}", uri);
             }

@@ -18,6 +18,7 @@ public record PrometheusSinkSettings(
         Duration maxRetryDuration,
         RetryLimitBehaviour onRetryLimit,
         RejectedBehaviour onRejected,
+        Duration maxFutureSkew,
         Duration connectTimeout,
         Duration requestTimeout,
         String userAgent,
@@ -37,6 +38,7 @@ public record PrometheusSinkSettings(
                 + ", maxRetryDuration=" + maxRetryDuration
                 + ", onRetryLimit=" + onRetryLimit
                 + ", onRejected=" + onRejected
+                + ", maxFutureSkew=" + maxFutureSkew
                 + ", connectTimeout=" + connectTimeout
                 + ", requestTimeout=" + requestTimeout
                 + ", userAgent=" + userAgent

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -55,6 +56,8 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
     private final SinkMetrics metrics;
     private final RateLimitedLog rejectionLog = new RateLimitedLog(LOG, 10_000);
     private final RateLimitedLog retryLog = new RateLimitedLog(LOG, 10_000);
+    private final RateLimitedLog futureLog = new RateLimitedLog(LOG, 10_000);
+    private final FutureSampleBound futureBound;
     private final long maxBatchAgeMillis;
     private final RetryBudget retryBudget;
 
@@ -82,6 +85,7 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
         this.backoff = new BackoffPolicy(settings.initialBackoff(), settings.maxBackoff(), new SplittableRandom());
         this.maxBatchAgeMillis = settings.maxBatchAge().toMillis();
         this.retryBudget = new RetryBudget(settings.maxRetries(), settings.maxRetryDuration());
+        this.futureBound = new FutureSampleBound(settings.maxFutureSkew(), System::currentTimeMillis);
         this.metrics = new SinkMetrics(context.metricGroup(), settings.metricGroupName(), () -> bufferedSamples,
                 () -> inFlightRequests, this::oldestUnsentSampleAgeMillis, () -> lastSuccessfulWriteMillis);
     }
@@ -100,9 +104,16 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
 
     @Override
     public void write(TimeSeries series, Context context) throws InterruptedException {
+        int accepted = futureBound.acceptedEnd(series);
+        if (accepted < series.sampleCount()) {
+            dropFutureSamples(series, accepted);
+            if (accepted == 0) {
+                return;
+            }
+        }
         Lane lane = lanes[assigner.laneOf(series)];
-        lane.append(series);
-        bufferedSamples += series.sampleCount();
+        lane.append(series, accepted);
+        bufferedSamples += accepted;
         lane.pump();
         if (bufferedSamples >= settings.maxBufferedSamples()) {
             // Backpressure: wait for answers; never drop. Only idle lanes send their partial batch, so that an
@@ -115,6 +126,18 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
                 sealAndPumpIdleLanes();
             }
         }
+    }
+
+    /** Samples {@code from..} of {@code series} are dated later than now plus maxFutureSkew. */
+    private void dropFutureSamples(TimeSeries series, int from) {
+        int dropped = series.sampleCount() - from;
+        metrics.futureDropped(dropped);
+        StringBuilder name = new StringBuilder();
+        SeriesKey.appendSeries(name, series.metricName(), series.labelNamesArray(), series.labelValuesArray());
+        futureLog.warn("Dropped {} samples of {} from {} on ({}), later than now plus maxFutureSkew ({}): a receiver"
+                + " such as Prometheus would move its head block there and refuse ordinary samples as out of bounds",
+                dropped, name, series.timestamp(from), Instant.ofEpochMilli(series.timestamp(from)),
+                settings.maxFutureSkew());
     }
 
     @Override
@@ -207,10 +230,10 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
             this.index = index;
         }
 
-        void append(TimeSeries series) {
+        /** Appends samples {@code 0..end} of {@code series}. */
+        void append(TimeSeries series, int end) {
             int next = 0;
-            int samples = series.sampleCount();
-            while (next < samples) {
+            while (next < end) {
                 if (building == null) {
                     building = takeBatch();
                 }
@@ -218,7 +241,7 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
                 // The clock matters only to a batch's first sample (its age); reading it per record was 4.5% of
                 // the writer thread in a profile of the raw shape.
                 long nowMillis = wasEmpty ? System.currentTimeMillis() : building.firstEnqueuedMillis();
-                int added = building.add(series, next, nowMillis);
+                int added = building.add(series, next, end, nowMillis);
                 if (added == next) {
                     // The next sample does not fit in what is left of this batch; an empty one always takes it.
                     seal();

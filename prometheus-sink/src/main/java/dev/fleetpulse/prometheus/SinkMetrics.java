@@ -20,6 +20,7 @@ final class SinkMetrics {
     private final Counter samplesDropped;
     private final Counter samplesNonRetryableDropped;
     private final Counter samplesRetryLimitDropped;
+    private final Counter samplesFutureDropped;
     private final Counter writeRequestsPermanentlyFailed;
     private final Counter samplesRejectedOutOfOrder;
     private final Counter samplesRejectedDuplicate;
@@ -37,6 +38,7 @@ final class SinkMetrics {
         samplesDropped = group.counter("numSamplesDropped");
         samplesNonRetryableDropped = group.counter("numSamplesNonRetryableDropped");
         samplesRetryLimitDropped = group.counter("numSamplesRetryLimitDropped");
+        samplesFutureDropped = group.counter("numSamplesFutureDropped");
         writeRequestsPermanentlyFailed = group.counter("numWriteRequestsPermanentlyFailed");
         samplesRejectedOutOfOrder = group.counter("numSamplesRejectedOutOfOrder");
         samplesRejectedDuplicate = group.counter("numSamplesRejectedDuplicate");
@@ -78,6 +80,13 @@ final class SinkMetrics {
     void retryLimitDropped(int samples) {
         samplesRetryLimitDropped.inc(samples);
         dropped(samples);
+    }
+
+    /** Dated later than now plus maxFutureSkew: never sent, so no request failed. */
+    void futureDropped(int samples) {
+        samplesFutureDropped.inc(samples);
+        samplesDropped.inc(samples);
+        recordsSendErrors.inc(samples);
     }
 
     private void dropped(int samples) {

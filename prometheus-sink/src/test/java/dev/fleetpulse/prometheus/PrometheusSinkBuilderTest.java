@@ -20,7 +20,7 @@ class PrometheusSinkBuilderTest {
         assertThat(settings).isEqualTo(new PrometheusSinkSettings(URI.create(ENDPOINT), 500, 1024 * 1024,
                 Duration.ofSeconds(1), 10_000, 4, Duration.ofMillis(100), Duration.ofSeconds(5), 100,
                 Duration.ofMinutes(10), RetryLimitBehaviour.FAIL, RejectedBehaviour.DROP_AND_COUNT,
-                Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofSeconds(30),
                 "FleetPulse-PrometheusSink/1.0", "prometheusSink"));
     }
 
@@ -39,6 +39,7 @@ class PrometheusSinkBuilderTest {
                 .maxRetryDuration(null)
                 .onRetryLimit(null)
                 .onRejected(null)
+                .maxFutureSkew(Duration.ZERO)
                 .connectTimeout(Duration.ofSeconds(-1))
                 .requestTimeout(null)
                 .userAgent(" ")
@@ -58,6 +59,7 @@ class PrometheusSinkBuilderTest {
                         + "maxRetryDuration must be a positive duration, was null; "
                         + "onRetryLimit must be FAIL or DISCARD_AND_CONTINUE, was null; "
                         + "onRejected must be DROP_AND_COUNT or FAIL, was null; "
+                        + "maxFutureSkew must be a positive duration, was PT0S; "
                         + "connectTimeout must be a positive duration, was PT-1S; "
                         + "requestTimeout must be a positive duration, was null; "
                         + "userAgent must not be blank; "

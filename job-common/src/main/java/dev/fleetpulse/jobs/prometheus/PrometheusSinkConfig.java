@@ -36,6 +36,7 @@ public final class PrometheusSinkConfig {
     public static final String MAX_RETRY_DURATION_MS = "max.retry.duration.ms";
     public static final String ON_RETRY_LIMIT = "on.retry.limit";
     public static final String ON_REJECTED = "on.rejected";
+    public static final String MAX_FUTURE_MS = "max.future.ms";
     public static final String CONNECT_TIMEOUT_MS = "connect.timeout.ms";
     public static final String REQUEST_TIMEOUT_MS = "request.timeout.ms";
     public static final String METRIC_GROUP_NAME = "metric.group.name";
@@ -99,6 +100,7 @@ public final class PrometheusSinkConfig {
                         ? RetryLimitBehaviour.FAIL : RetryLimitBehaviour.DISCARD_AND_CONTINUE)
                 .onRejected(group.choice(ON_REJECTED, DROP_AND_COUNT, List.of(DROP_AND_COUNT, FAIL)).equals(FAIL)
                         ? RejectedBehaviour.FAIL : RejectedBehaviour.DROP_AND_COUNT)
+                .maxFutureSkew(millis(group, MAX_FUTURE_MS, PrometheusSink.Builder.DEFAULT_MAX_FUTURE_SKEW))
                 .connectTimeout(millis(group, CONNECT_TIMEOUT_MS, PrometheusSink.Builder.DEFAULT_CONNECT_TIMEOUT))
                 .requestTimeout(millis(group, REQUEST_TIMEOUT_MS, PrometheusSink.Builder.DEFAULT_REQUEST_TIMEOUT))
                 .metricGroupName(group.string(METRIC_GROUP_NAME, PrometheusSink.Builder.DEFAULT_METRIC_GROUP_NAME));

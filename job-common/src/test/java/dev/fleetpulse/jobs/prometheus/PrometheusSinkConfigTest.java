@@ -28,6 +28,7 @@ class PrometheusSinkConfigTest {
         assertThat(settings.maxBatchSamples()).isEqualTo(500);
         assertThat(settings.onRetryLimit()).isEqualTo(RetryLimitBehaviour.FAIL);
         assertThat(settings.onRejected()).isEqualTo(RejectedBehaviour.DROP_AND_COUNT);
+        assertThat(settings.maxFutureSkew()).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.sink().requestSigner()).isNull();
     }
 
@@ -39,7 +40,7 @@ class PrometheusSinkConfigTest {
                 Map.entry("max.in.flight.requests", "8"), Map.entry("retry.initial.backoff.ms", "50"),
                 Map.entry("retry.max.backoff.ms", "2000"), Map.entry("max.retries", "7"),
                 Map.entry("max.retry.duration.ms", "60000"), Map.entry("on.retry.limit", "discard-and-continue"),
-                Map.entry("on.rejected", "fail"),
+                Map.entry("on.rejected", "fail"), Map.entry("max.future.ms", "120000"),
                 Map.entry("connect.timeout.ms", "1500"), Map.entry("request.timeout.ms", "9000"),
                 Map.entry("metric.group.name", "kinesisAnalytics"),
                 Map.entry("auth.mode", "bearer"), Map.entry("auth.bearer.token", "t0ken")));
@@ -56,6 +57,7 @@ class PrometheusSinkConfigTest {
         assertThat(s.maxRetryDuration()).isEqualTo(Duration.ofMinutes(1));
         assertThat(s.onRetryLimit()).isEqualTo(RetryLimitBehaviour.DISCARD_AND_CONTINUE);
         assertThat(s.onRejected()).isEqualTo(RejectedBehaviour.FAIL);
+        assertThat(s.maxFutureSkew()).isEqualTo(Duration.ofMinutes(2));
         assertThat(s.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(9));
         assertThat(s.metricGroupName()).isEqualTo("kinesisAnalytics");
