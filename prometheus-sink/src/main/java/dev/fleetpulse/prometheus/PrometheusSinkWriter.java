@@ -43,6 +43,8 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
     private static final int MAX_LOGGED_BODY = 500;
     /** Cleared batches a lane keeps for reuse (each keeps the buffer it grew to, up to maxBatchBytes). */
     private static final int MAX_POOLED_BATCHES_PER_LANE = 16;
+    /** Refusals of one request's signature as stale that are retried; the next one fails the job. */
+    private static final int MAX_STALE_SIGNATURES = 3;
 
     private final PrometheusSinkSettings settings;
     private final RequestSigner signer;
@@ -222,6 +224,8 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
         private WriteRequestBatch current;
         private int bodyLength;
         private int attempts;
+        /** Answers in a row to this request that refused its signature as stale. */
+        private int staleSignatures;
         private long firstAttemptNanos;
         /** Enqueue time of this lane's oldest unresolved sample, {@code Long.MAX_VALUE} when idle. */
         private volatile long headEnqueuedMillis = Long.MAX_VALUE;
@@ -292,6 +296,7 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
             current = queue.pollFirst();
             bodyLength = encoder.encode(current);
             attempts = 0;
+            staleSignatures = 0;
             firstAttemptNanos = System.nanoTime();
             send();
         }
@@ -322,6 +327,7 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
                 case RETRY -> retry("HTTP " + answer.status() + " " + truncate(answer.body()),
                         ResponseClassifier.retryAfterMillis(answer.retryAfter(), System.currentTimeMillis()));
                 case REJECTED, TOO_LARGE -> rejected(answer, action);
+                case RESIGN -> resign(answer);
                 case FATAL -> throw new PrometheusSinkException("Remote-write endpoint " + settings.endpointUrl()
                         + " answered HTTP " + answer.status() + " (" + truncate(answer.body()) + "). No write can"
                         + " succeed: check the endpoint URL and the credentials (requestSigner, bearerToken,"
@@ -383,6 +389,30 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
                 }
             }
             finishCurrent();
+        }
+
+        /**
+         * A 403 for a stale signing time or an expired session token: the signer learns the receiver's clock (from
+         * the answer's Date) or refreshes its credentials, and the request is retried, signed anew. A fourth such
+         * answer to one request means re-signing does not help: then it is as fatal as any other 403.
+         */
+        private void resign(WriteResponse answer) {
+            StaleSignature stale = new StaleSignature(ResponseClassifier.staleSignatureOf(answer.body()),
+                    ResponseClassifier.clockOffsetMillis(answer.date(), System.currentTimeMillis()));
+            staleSignatures++;
+            if (staleSignatures > MAX_STALE_SIGNATURES) {
+                String offset = stale.clockOffsetMillis().isPresent()
+                        ? ", its clock minus ours " + stale.clockOffsetMillis().getAsLong() + " ms" : "";
+                throw new PrometheusSinkException("Remote-write endpoint " + settings.endpointUrl() + " refused "
+                        + staleSignatures + " attempts of one request as signed with a stale time or an expired"
+                        + " token (" + stale.reason() + offset + "), the last with HTTP " + answer.status() + " ("
+                        + truncate(answer.body()) + "), although each was signed anew. Check the task manager's"
+                        + " clock (NTP) and where the credentials come from. Failing the job.");
+            }
+            if (signer != null) {
+                signer.onStaleSignature(stale);
+            }
+            retry("HTTP " + answer.status() + " " + truncate(answer.body()), 0);
         }
 
         private void retry(String failure, long retryAfterMillis) {

@@ -4,6 +4,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 /**
  * Decides what a remote-write response means. Pure functions, so the whole error-handling table is one unit
@@ -22,7 +23,12 @@ public final class ResponseClassifier {
         REJECTED,
         /** 413: split into smaller requests; a single sample that is still too large is rejected. */
         TOO_LARGE,
-        /** 3xx, 401, 403, 404, 405, 407: no request can succeed; fail the job with a clear message. */
+        /**
+         * 403 for a signature with a stale time or an expired session token (AWS): tell the signer, then send the
+         * same request again, signed anew.
+         */
+        RESIGN,
+        /** 3xx, 401, 403 (other than {@link #RESIGN}), 404, 405, 407: no request can succeed; fail the job. */
         FATAL
     }
 
@@ -63,6 +69,9 @@ public final class ResponseClassifier {
         if (status >= 300 && status < 400) {
             return Action.FATAL;
         }
+        if (status == 403 && staleSignatureOf(body) != null) {
+            return Action.RESIGN;
+        }
         switch (status) {
             case 401, 403, 404, 405, 407:
                 return Action.FATAL;
@@ -92,6 +101,40 @@ public final class ResponseClassifier {
             return Rejection.OUT_OF_BOUNDS;
         }
         return Rejection.DROPPED;
+    }
+
+    /**
+     * What a 403 body says was stale about the signature, by the messages and codes of AWS SigV4 services; null when
+     * it says something else (a missing permission, a wrong key), which no new signature can change.
+     */
+    public static StaleSignature.Reason staleSignatureOf(String body) {
+        String text = body == null ? "" : body.toLowerCase(Locale.ROOT);
+        if (text.contains("expiredtoken") || text.contains("security token included in the request is expired")) {
+            return StaleSignature.Reason.EXPIRED_TOKEN;
+        }
+        if (text.contains("signature expired") || text.contains("signature not yet current")
+                || text.contains("requesttimetooskewed")
+                || text.contains("difference between the request time and the current time is too large")) {
+            return StaleSignature.Reason.CLOCK_SKEW;
+        }
+        return null;
+    }
+
+    /**
+     * The receiver's clock minus ours: its {@code Date} header (an HTTP date, whole seconds) less the time we received
+     * the answer; empty when the header is absent or unreadable.
+     */
+    public static OptionalLong clockOffsetMillis(String dateHeader, long receivedAtMillis) {
+        if (dateHeader == null || dateHeader.isBlank()) {
+            return OptionalLong.empty();
+        }
+        try {
+            long serverMillis = ZonedDateTime.parse(dateHeader.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant().toEpochMilli();
+            return OptionalLong.of(serverMillis - receivedAtMillis);
+        } catch (DateTimeParseException notADate) {
+            return OptionalLong.empty();
+        }
     }
 
     private static boolean isTooOld(String body) {
