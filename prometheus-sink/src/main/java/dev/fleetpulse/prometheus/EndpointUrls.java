@@ -10,7 +10,10 @@ import java.util.regex.Pattern;
  */
 public final class EndpointUrls {
 
-    /** Scheme, then an authority (up to the first '/', '?' or '#') holding an '@': all before the last '@' is user info. */
+    /**
+     * Scheme, then an authority (up to the first '/', '?' or '#') holding an '@': all before its last '@' is user
+     * info.
+     */
     private static final Pattern USER_INFO = Pattern.compile("^(\\s*[A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@");
 
     private EndpointUrls() {

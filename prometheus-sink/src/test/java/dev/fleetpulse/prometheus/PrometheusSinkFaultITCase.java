@@ -16,8 +16,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -55,7 +58,7 @@ class PrometheusSinkFaultITCase {
                     // bounding the faulty requests bounds the test's run time.
                     .onlyForFirst(55));
             PrometheusSink sink = PrometheusSink.builder().endpointUrl(proxy.proxiedUrl(PROMETHEUS.remoteWriteUrl()))
-                    .maxBatchSamples(50).maxInFlightRequests(4).basicAuth("fleet", "pulse")
+                    .maxBatchSamples(50).maxInFlightRequests(4).requestSigner(new AttemptNonceSigner())
                     .initialBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(200))
                     .requestTimeout(Duration.ofSeconds(5)).build();
 
@@ -69,9 +72,28 @@ class PrometheusSinkFaultITCase {
             Map<Integer, Long> statuses = requests.stream()
                     .collect(Collectors.groupingBy(RecordedRequest::status, Collectors.counting()));
             assertThat(statuses).containsKeys(204, 429, 503, 502, -1);
-            // Every attempt, retries included, was signed afresh.
-            assertThat(requests).allSatisfy(request ->
-                    assertThat(request.header("Authorization")).contains("Basic ZmxlZXQ6cHVsc2U="));
+            // Every retry was signed afresh: the next attempt of a body answered 429 or 5xx carries a nonce of its own.
+            List<RecordedRequest> inOrder = requests.stream()
+                    .sorted(Comparator.comparingLong(RecordedRequest::number)).toList();
+            long retriesChecked = 0;
+            for (int i = 0; i < inOrder.size(); i++) {
+                RecordedRequest failed = inOrder.get(i);
+                if (failed.status() != 429 && failed.status() < 500) {
+                    continue;
+                }
+                RecordedRequest retry = inOrder.stream().skip(i + 1L)
+                        .filter(later -> Arrays.equals(later.body(), failed.body())).findFirst().orElseThrow();
+                assertThat(nonce(retry)).as("nonce of the retry of request %d", failed.number())
+                        .isNotEqualTo(nonce(failed));
+                retriesChecked++;
+            }
+            assertThat(retriesChecked).isGreaterThanOrEqualTo(3);
+            // The one repeat of a nonce is the HTTP client's: an attempt whose kept-alive connection was reset before
+            // any byte of an answer goes out once more, as it was, on a new connection.
+            inOrder.stream().collect(Collectors.groupingBy(PrometheusSinkFaultITCase::nonce)).values().stream()
+                    .filter(same -> same.size() > 1)
+                    .forEach(same -> assertThat(same.subList(0, same.size() - 1)).extracting(RecordedRequest::status)
+                            .as("status of an attempt the client sent again").containsOnly(-1));
         }
     }
 
@@ -104,7 +126,8 @@ class PrometheusSinkFaultITCase {
     void shouldReachTheRetryLimitAtOnceWhenRetryAfterIsBeyondTheRetryBudget(String retryAfter) throws Exception {
         SampleWorkload workload = SampleWorkload.of("fp_it_retry_after_beyond_budget", 1, 10);
         try (FaultInjectingProxy proxy = FaultInjectingProxy.start(URI.create(PROMETHEUS.prometheus().baseUrl()))) {
-            proxy.plan(FaultPlan.cycle(Fault.respond(429, "slow down (fault proxy)", Map.of("Retry-After", retryAfter))));
+            proxy.plan(FaultPlan.cycle(
+                    Fault.respond(429, "slow down (fault proxy)", Map.of("Retry-After", retryAfter))));
             PrometheusSink sink = PrometheusSink.builder().endpointUrl(proxy.proxiedUrl(PROMETHEUS.remoteWriteUrl()))
                     .build();
             StreamExecutionEnvironment env = FLINK.environment();
@@ -166,6 +189,20 @@ class PrometheusSinkFaultITCase {
                     .hasMessageContaining("refused 64 samples with HTTP 400 (series has too many labels (fault proxy))")
                     .hasMessageContaining("onRejected=FAIL");
             assertThat(proxy.requests()).hasSize(1);
+        }
+    }
+
+    private static String nonce(RecordedRequest request) {
+        return request.header(AttemptNonceSigner.HEADER).orElseThrow();
+    }
+
+    /** Signs every attempt with a value of its own, as a time-bound signature (SigV4) does. */
+    static final class AttemptNonceSigner implements RequestSigner {
+        static final String HEADER = "X-Attempt-Nonce";
+
+        @Override
+        public void sign(SignableRequest request) {
+            request.setHeader(HEADER, UUID.randomUUID().toString());
         }
     }
 

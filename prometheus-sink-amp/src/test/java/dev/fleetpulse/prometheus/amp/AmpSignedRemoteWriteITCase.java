@@ -150,7 +150,8 @@ class AmpSignedRemoteWriteITCase {
 
         try (FaultInjectingProxy proxy = FaultInjectingProxy.start(URI.create(PROMETHEUS.prometheus().baseUrl()))) {
             proxy.plan(FaultPlan.firstRequests(Fault.respond(403, "{\"message\":\"Signature expired: 20261205T070000Z"
-                    + " is now earlier than 20261205T071000Z (20261205T071500Z - 5 min.)\"}", Map.of("Date", receiverNow))));
+                    + " is now earlier than 20261205T071000Z (20261205T071500Z - 5 min.)\"}",
+                    Map.of("Date", receiverNow))));
 
             runSigned(proxy, input, Duration.ofMillis(100));
 
