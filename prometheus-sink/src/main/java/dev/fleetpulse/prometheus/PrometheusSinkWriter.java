@@ -224,7 +224,7 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
         private WriteRequestBatch current;
         private int bodyLength;
         private int attempts;
-        /** Answers in a row to this request that refused its signature as stale. */
+        /** Answers to this request that refused its signature as stale. */
         private int staleSignatures;
         private long firstAttemptNanos;
         /** Enqueue time of this lane's oldest unresolved sample, {@code Long.MAX_VALUE} when idle. */
@@ -234,7 +234,7 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
             this.index = index;
         }
 
-        /** Appends samples {@code 0..end} of {@code series}. */
+        /** Appends the samples of {@code series} before index {@code end}. */
         void append(TimeSeries series, int end) {
             int next = 0;
             while (next < end) {
