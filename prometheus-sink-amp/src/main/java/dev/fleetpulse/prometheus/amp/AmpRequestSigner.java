@@ -185,7 +185,7 @@ public final class AmpRequestSigner implements RequestSigner {
     public void onStaleSignature(StaleSignature staleSignature) {
         if (staleSignature.clockOffsetMillis().isPresent()) {
             long offset = staleSignature.clockOffsetMillis().getAsLong();
-            LOG.warn("AMP refused a signature as {}; its clock is {} ms ahead of this task manager's: signing on its"
+            LOG.warn("AMP refused a signature as {}; its clock minus this task manager's is {} ms: signing on its"
                     + " time from now on (check the task manager's clock: NTP)", staleSignature.reason(), offset);
             clockOffsetMillis = offset;
         }
