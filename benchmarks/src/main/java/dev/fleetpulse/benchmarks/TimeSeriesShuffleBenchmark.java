@@ -1,5 +1,6 @@
 package dev.fleetpulse.benchmarks;
 
+import dev.fleetpulse.prometheus.FutureSampleBound;
 import dev.fleetpulse.prometheus.PrometheusSink;
 import dev.fleetpulse.prometheus.RemoteWriteRequestEncoder;
 import dev.fleetpulse.prometheus.TimeSeries;
@@ -33,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code receive}: the sink's task: deserialize the series, key it (Flink sets the key context of a keyed
  *       operator for every record), and take the hash the writer assigns its lane by.</li>
  *   <li>{@code receiveAndEncode}: all the sink's task does per series up to the bytes it sends: {@code receive}, then
- *       add the series to a 500-sample request and encode and compress that request.</li>
+ *       check its newest timestamp against the future bound (as the writer does), add the series to a 500-sample
+ *       request and encode and compress that request.</li>
  * </ul>
  *
  * <p>Run: {@code benchmarks/run.sh jmh TimeSeriesShuffleBenchmark}
@@ -56,6 +58,8 @@ public class TimeSeriesShuffleBenchmark {
     private final WriteRequestBatch batch = new WriteRequestBatch(SERIES,
             PrometheusSink.Builder.DEFAULT_MAX_BATCH_BYTES);
     private final RemoteWriteRequestEncoder encoder = new RemoteWriteRequestEncoder();
+    private final FutureSampleBound futureBound = new FutureSampleBound(
+            PrometheusSink.Builder.DEFAULT_MAX_FUTURE_SKEW, System::currentTimeMillis);
     private byte[] serialized;
     private int serializedLength;
 
@@ -102,7 +106,7 @@ public class TimeSeriesShuffleBenchmark {
         for (int k = 0; k < SERIES; k++) {
             TimeSeries series = TimeSeriesSerializer.INSTANCE.deserialize(in);
             keyHashes += keys.getKey(series).hashCode();
-            batch.add(series, 0, 0L);
+            batch.add(series, 0, futureBound.acceptedEnd(series), 0L);
         }
         return keyHashes + encoder.encode(batch);
     }

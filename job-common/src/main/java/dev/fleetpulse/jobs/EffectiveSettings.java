@@ -13,7 +13,7 @@ import org.slf4j.Logger;
  */
 public final class EffectiveSettings {
 
-    private static final String MASK = "****";
+    public static final String MASK = "****";
     private static final String[] SECRET_KEY_PARTS = {"password", "secret", "jaas", "token", "credential", "key.pem",
         "keystore.key", "access.key", "session.key"};
 
@@ -34,7 +34,8 @@ public final class EffectiveSettings {
         return line.toString();
     }
 
-    static boolean isSecret(String key) {
+    /** True for keys whose values may hold secrets; their values are shown as {@code ****}. */
+    public static boolean isSecret(String key) {
         String lower = key.toLowerCase(Locale.ROOT);
         for (String part : SECRET_KEY_PARTS) {
             if (lower.contains(part)) {

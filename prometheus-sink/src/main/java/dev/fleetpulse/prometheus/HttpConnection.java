@@ -273,7 +273,8 @@ final class HttpConnection implements Closeable {
             reusable = false;
             kept = readBodyToEnd();
         }
-        return new RemoteWriteHttpClient.WriteResponse(status, new String(kept, StandardCharsets.UTF_8), headers.retryAfter);
+        return new RemoteWriteHttpClient.WriteResponse(status, new String(kept, StandardCharsets.UTF_8),
+                headers.retryAfter, headers.date);
     }
 
     private int readStatusLine() throws IOException {
@@ -322,6 +323,8 @@ final class HttpConnection implements Closeable {
                     }
                 }
                 case "retry-after" -> headers.retryAfter = value;
+                // The receiver's clock, for signers that must sign on it (a 403 for a stale signature).
+                case "date" -> headers.date = value;
                 default -> {
                     // Not needed for remote write.
                 }
@@ -494,5 +497,6 @@ final class HttpConnection implements Closeable {
         boolean closes;
         boolean keepAlive;
         String retryAfter;
+        String date;
     }
 }

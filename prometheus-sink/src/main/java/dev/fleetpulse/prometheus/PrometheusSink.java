@@ -67,6 +67,12 @@ public final class PrometheusSink implements Sink<TimeSeries> {
         public static final int DEFAULT_MAX_RETRIES = 100;
         public static final Duration DEFAULT_MAX_RETRY_DURATION = Duration.ofMinutes(10);
         public static final RetryLimitBehaviour DEFAULT_ON_RETRY_LIMIT = RetryLimitBehaviour.FAIL;
+        public static final RejectedBehaviour DEFAULT_ON_REJECTED = RejectedBehaviour.DROP_AND_COUNT;
+        /**
+         * Ten minutes: far more than the clock difference of two hosts or a window's length, and well inside the
+         * hour of the future that Prometheus already takes before ordinary samples go "out of bounds".
+         */
+        public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(10);
         public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
         public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
         public static final String DEFAULT_USER_AGENT = "FleetPulse-PrometheusSink/1.0";
@@ -83,6 +89,8 @@ public final class PrometheusSink implements Sink<TimeSeries> {
         private int maxRetries = DEFAULT_MAX_RETRIES;
         private Duration maxRetryDuration = DEFAULT_MAX_RETRY_DURATION;
         private RetryLimitBehaviour onRetryLimit = DEFAULT_ON_RETRY_LIMIT;
+        private RejectedBehaviour onRejected = DEFAULT_ON_REJECTED;
+        private Duration maxFutureSkew = DEFAULT_MAX_FUTURE_SKEW;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private String userAgent = DEFAULT_USER_AGENT;
@@ -158,6 +166,21 @@ public final class PrometheusSink implements Sink<TimeSeries> {
             return this;
         }
 
+        /** What to do with samples the receiver refuses for good: drop and count them, or fail the job. */
+        public Builder onRejected(RejectedBehaviour onRejected) {
+            this.onRejected = onRejected;
+            return this;
+        }
+
+        /**
+         * How far past the task manager's clock a sample may be dated; a later one is dropped and counted in
+         * {@code numSamplesFutureDropped}, never sent (it would make Prometheus refuse ordinary samples).
+         */
+        public Builder maxFutureSkew(Duration maxFutureSkew) {
+            this.maxFutureSkew = maxFutureSkew;
+            return this;
+        }
+
         /** Signs every request (e.g. SigV4 for AMP). Exclusive with bearerToken and basicAuth. */
         public Builder requestSigner(RequestSigner requestSigner) {
             this.requestSigner = requestSigner;
@@ -230,6 +253,10 @@ public final class PrometheusSink implements Sink<TimeSeries> {
             if (onRetryLimit == null) {
                 problems.add("onRetryLimit must be FAIL or DISCARD_AND_CONTINUE, was null");
             }
+            if (onRejected == null) {
+                problems.add("onRejected must be DROP_AND_COUNT or FAIL, was null");
+            }
+            positive(problems, "maxFutureSkew", maxFutureSkew);
             positive(problems, "connectTimeout", connectTimeout);
             positive(problems, "requestTimeout", requestTimeout);
             if (userAgent == null || userAgent.isBlank()) {
@@ -244,7 +271,8 @@ public final class PrometheusSink implements Sink<TimeSeries> {
             }
             PrometheusSinkSettings settings = new PrometheusSinkSettings(uri, maxBatchSamples, maxBatchBytes,
                     maxBatchAge, maxBufferedSamples, maxInFlightRequests, initialBackoff, maxBackoff, maxRetries,
-                    maxRetryDuration, onRetryLimit, connectTimeout, requestTimeout, userAgent, metricGroupName);
+                    maxRetryDuration, onRetryLimit, onRejected, maxFutureSkew, connectTimeout, requestTimeout,
+                    userAgent, metricGroupName);
             if (signer != null && "http".equals(uri.getScheme())) {
                 LOG.warn("PrometheusSink sends credentials over plain http to {}", uri);
             }
@@ -257,16 +285,25 @@ public final class PrometheusSink implements Sink<TimeSeries> {
                 problems.add("endpointUrl is required, e.g. http://127.0.0.1:9090/api/v1/write");
                 return null;
             }
+            // The URL is logged and named in exception messages: every message shows it without user info.
+            String shown = EndpointUrls.redact(endpointUrl);
+            if (EndpointUrls.hasUserInfo(endpointUrl)) {
+                problems.add("endpointUrl must not carry user info ('" + shown + "'): the sink logs its endpoint"
+                        + " URL; pass credentials with basicAuth(user, password), bearerToken or requestSigner");
+                return null;
+            }
             try {
                 URI uri = new URI(endpointUrl.trim());
                 if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-                    problems.add("endpointUrl must be an http or https URL, was '" + endpointUrl + "'");
+                    problems.add("endpointUrl must be an http or https URL, was '" + shown + "'");
                 } else if (uri.getHost() == null) {
-                    problems.add("endpointUrl has no host: '" + endpointUrl + "'");
+                    problems.add("endpointUrl has no host: '" + shown + "'");
                 }
                 return uri;
             } catch (URISyntaxException e) {
-                problems.add("endpointUrl is not a valid URL: '" + endpointUrl + "' (" + e.getMessage() + ")");
+                // Not e.getMessage(): it repeats the whole input.
+                problems.add("endpointUrl is not a valid URL: '" + shown + "' (" + e.getReason() + " at index "
+                        + e.getIndex() + ")");
                 return null;
             }
         }

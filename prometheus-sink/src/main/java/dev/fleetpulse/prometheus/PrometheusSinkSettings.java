@@ -17,6 +17,8 @@ public record PrometheusSinkSettings(
         int maxRetries,
         Duration maxRetryDuration,
         RetryLimitBehaviour onRetryLimit,
+        RejectedBehaviour onRejected,
+        Duration maxFutureSkew,
         Duration connectTimeout,
         Duration requestTimeout,
         String userAgent,
@@ -35,6 +37,8 @@ public record PrometheusSinkSettings(
                 + ", maxRetries=" + maxRetries
                 + ", maxRetryDuration=" + maxRetryDuration
                 + ", onRetryLimit=" + onRetryLimit
+                + ", onRejected=" + onRejected
+                + ", maxFutureSkew=" + maxFutureSkew
                 + ", connectTimeout=" + connectTimeout
                 + ", requestTimeout=" + requestTimeout
                 + ", userAgent=" + userAgent

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +43,8 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
     private static final int MAX_LOGGED_BODY = 500;
     /** Cleared batches a lane keeps for reuse (each keeps the buffer it grew to, up to maxBatchBytes). */
     private static final int MAX_POOLED_BATCHES_PER_LANE = 16;
+    /** Refusals of one request's signature as stale that are retried; the next one fails the job. */
+    private static final int MAX_STALE_SIGNATURES = 3;
 
     private final PrometheusSinkSettings settings;
     private final RequestSigner signer;
@@ -55,8 +58,10 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
     private final SinkMetrics metrics;
     private final RateLimitedLog rejectionLog = new RateLimitedLog(LOG, 10_000);
     private final RateLimitedLog retryLog = new RateLimitedLog(LOG, 10_000);
+    private final RateLimitedLog futureLog = new RateLimitedLog(LOG, 10_000);
+    private final FutureSampleBound futureBound;
     private final long maxBatchAgeMillis;
-    private final long maxRetryDurationNanos;
+    private final RetryBudget retryBudget;
 
     // Written on the task thread only; volatile because metric reporters read them as gauges.
     private volatile long bufferedSamples;
@@ -81,7 +86,8 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
         }
         this.backoff = new BackoffPolicy(settings.initialBackoff(), settings.maxBackoff(), new SplittableRandom());
         this.maxBatchAgeMillis = settings.maxBatchAge().toMillis();
-        this.maxRetryDurationNanos = settings.maxRetryDuration().toNanos();
+        this.retryBudget = new RetryBudget(settings.maxRetries(), settings.maxRetryDuration());
+        this.futureBound = new FutureSampleBound(settings.maxFutureSkew(), System::currentTimeMillis);
         this.metrics = new SinkMetrics(context.metricGroup(), settings.metricGroupName(), () -> bufferedSamples,
                 () -> inFlightRequests, this::oldestUnsentSampleAgeMillis, () -> lastSuccessfulWriteMillis);
     }
@@ -100,9 +106,16 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
 
     @Override
     public void write(TimeSeries series, Context context) throws InterruptedException {
+        int accepted = futureBound.acceptedEnd(series);
+        if (accepted < series.sampleCount()) {
+            dropFutureSamples(series, accepted);
+            if (accepted == 0) {
+                return;
+            }
+        }
         Lane lane = lanes[assigner.laneOf(series)];
-        lane.append(series);
-        bufferedSamples += series.sampleCount();
+        lane.append(series, accepted);
+        bufferedSamples += accepted;
         lane.pump();
         if (bufferedSamples >= settings.maxBufferedSamples()) {
             // Backpressure: wait for answers; never drop. Only idle lanes send their partial batch, so that an
@@ -115,6 +128,18 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
                 sealAndPumpIdleLanes();
             }
         }
+    }
+
+    /** Samples {@code from..} of {@code series} are dated later than now plus maxFutureSkew. */
+    private void dropFutureSamples(TimeSeries series, int from) {
+        int dropped = series.sampleCount() - from;
+        metrics.futureDropped(dropped);
+        StringBuilder name = new StringBuilder();
+        SeriesKey.appendSeries(name, series.metricName(), series.labelNamesArray(), series.labelValuesArray());
+        futureLog.warn("Dropped {} samples of {} from {} on ({}), later than now plus maxFutureSkew ({}): a receiver"
+                + " such as Prometheus would move its head block there and refuse ordinary samples as out of bounds",
+                dropped, name, series.timestamp(from), Instant.ofEpochMilli(series.timestamp(from)),
+                settings.maxFutureSkew());
     }
 
     @Override
@@ -199,6 +224,8 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
         private WriteRequestBatch current;
         private int bodyLength;
         private int attempts;
+        /** Answers to this request that refused its signature as stale. */
+        private int staleSignatures;
         private long firstAttemptNanos;
         /** Enqueue time of this lane's oldest unresolved sample, {@code Long.MAX_VALUE} when idle. */
         private volatile long headEnqueuedMillis = Long.MAX_VALUE;
@@ -207,10 +234,10 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
             this.index = index;
         }
 
-        void append(TimeSeries series) {
+        /** Appends the samples of {@code series} before index {@code end}. */
+        void append(TimeSeries series, int end) {
             int next = 0;
-            int samples = series.sampleCount();
-            while (next < samples) {
+            while (next < end) {
                 if (building == null) {
                     building = takeBatch();
                 }
@@ -218,7 +245,7 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
                 // The clock matters only to a batch's first sample (its age); reading it per record was 4.5% of
                 // the writer thread in a profile of the raw shape.
                 long nowMillis = wasEmpty ? System.currentTimeMillis() : building.firstEnqueuedMillis();
-                int added = building.add(series, next, nowMillis);
+                int added = building.add(series, next, end, nowMillis);
                 if (added == next) {
                     // The next sample does not fit in what is left of this batch; an empty one always takes it.
                     seal();
@@ -269,6 +296,7 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
             current = queue.pollFirst();
             bodyLength = encoder.encode(current);
             attempts = 0;
+            staleSignatures = 0;
             firstAttemptNanos = System.nanoTime();
             send();
         }
@@ -298,7 +326,8 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
                 }
                 case RETRY -> retry("HTTP " + answer.status() + " " + truncate(answer.body()),
                         ResponseClassifier.retryAfterMillis(answer.retryAfter(), System.currentTimeMillis()));
-                case REJECTED, TOO_LARGE -> rejected(answer);
+                case REJECTED, TOO_LARGE -> rejected(answer, action);
+                case RESIGN -> resign(answer);
                 case FATAL -> throw new PrometheusSinkException("Remote-write endpoint " + settings.endpointUrl()
                         + " answered HTTP " + answer.status() + " (" + truncate(answer.body()) + "). No write can"
                         + " succeed: check the endpoint URL and the credentials (requestSigner, bearerToken,"
@@ -306,12 +335,35 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
             }
         }
 
-        /** All-or-nothing rejection: split until each rejected sample is alone, then count it. */
-        private void rejected(WriteResponse answer) {
-            if (current.sampleCount() > 1) {
+        /**
+         * All-or-nothing rejection: split until each rejected sample is alone, then count it; or, when both halves of
+         * a batch are refused for the same reason that is not about one sample's timestamp, drop the second half
+         * whole (the refusal is systematic: splitting it to single samples would cost two requests per sample).
+         */
+        private void rejected(WriteResponse answer, Action action) {
+            Rejection rejection = ResponseClassifier.rejectionOf(answer.body());
+            String reason = "HTTP " + answer.status() + " (" + truncate(answer.body()) + ")";
+            boolean refusedForGood = action == Action.REJECTED
+                    ? rejection == Rejection.OUT_OF_BOUNDS || rejection == Rejection.DROPPED
+                    : current.sampleCount() == 1;
+            if (refusedForGood && settings.onRejected() == RejectedBehaviour.FAIL) {
+                throw new PrometheusSinkException("Remote-write endpoint " + settings.endpointUrl() + " refused "
+                        + current.sampleCount() + " samples with " + reason + " (first: "
+                        + current.describeFirstSample() + "). onRejected=FAIL: failing the job. It restarts from its"
+                        + " last checkpoint and meets the same samples again, so fix the receiver, its limits or the"
+                        + " input, or set onRejected=DROP_AND_COUNT.");
+            }
+            if (current.secondHalf != null) {
+                // The second half is still queued: the first half is always resolved before it is sent.
+                current.secondHalf.firstHalfRefusal = reason;
+            }
+            boolean systematic = action == Action.REJECTED && rejection == Rejection.DROPPED
+                    && reason.equals(current.firstHalfRefusal);
+            if (current.sampleCount() > 1 && !systematic) {
                 WriteRequestBatch head = takeBatch();
                 WriteRequestBatch tail = takeBatch();
                 current.splitInto(head, tail);
+                head.secondHalf = tail;
                 queue.addFirst(tail);
                 queue.addFirst(head);
                 release(current);
@@ -319,23 +371,60 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
                 pump();
                 return;
             }
-            if (ResponseClassifier.rejectionOf(answer.body()) == Rejection.ALREADY_WRITTEN) {
-                metrics.alreadyWritten(1);
-            } else {
-                metrics.nonRetryableDropped(1);
-                rejectionLog.warn("Dropped sample {} rejected by {} with HTTP {}: {}", current.describeFirstSample(),
-                        settings.endpointUrl(), answer.status(), truncate(answer.body()));
+            if (systematic) {
+                metrics.nonRetryableDropped(current.sampleCount());
+                rejectionLog.warn("Dropped {} samples (first: {}): {} refused both halves of their batch with {}",
+                        current.sampleCount(), current.describeFirstSample(), settings.endpointUrl(), reason);
+                finishCurrent();
+                return;
+            }
+            switch (rejection) {
+                case OUT_OF_ORDER -> metrics.rejectedOutOfOrder(1);
+                case DUPLICATE -> metrics.rejectedDuplicate(1);
+                case OUT_OF_BOUNDS, DROPPED -> {
+                    metrics.nonRetryableDropped(1);
+                    rejectionLog.warn("Dropped sample {} rejected by {} with HTTP {}: {}",
+                            current.describeFirstSample(), settings.endpointUrl(), answer.status(),
+                            truncate(answer.body()));
+                }
             }
             finishCurrent();
+        }
+
+        /**
+         * A 403 for a stale signing time or an expired session token: the signer learns the receiver's clock (from
+         * the answer's Date) or refreshes its credentials, and the request is retried, signed anew. A fourth such
+         * answer to one request means re-signing does not help: then it is as fatal as any other 403.
+         */
+        private void resign(WriteResponse answer) {
+            StaleSignature stale = new StaleSignature(ResponseClassifier.staleSignatureOf(answer.body()),
+                    ResponseClassifier.clockOffsetMillis(answer.date(), System.currentTimeMillis()));
+            staleSignatures++;
+            if (staleSignatures > MAX_STALE_SIGNATURES) {
+                String offset = stale.clockOffsetMillis().isPresent()
+                        ? ", its clock minus ours " + stale.clockOffsetMillis().getAsLong() + " ms" : "";
+                throw new PrometheusSinkException("Remote-write endpoint " + settings.endpointUrl() + " refused "
+                        + staleSignatures + " attempts of one request as signed with a stale time or an expired"
+                        + " token (" + stale.reason() + offset + "), the last with HTTP " + answer.status() + " ("
+                        + truncate(answer.body()) + "), although each was signed anew. Check the task manager's"
+                        + " clock (NTP) and where the credentials come from. Failing the job.");
+            }
+            if (signer != null) {
+                signer.onStaleSignature(stale);
+            }
+            retry("HTTP " + answer.status() + " " + truncate(answer.body()), 0);
         }
 
         private void retry(String failure, long retryAfterMillis) {
             attempts++;
             long elapsedNanos = System.nanoTime() - firstAttemptNanos;
             long delayMillis = Math.max(backoff.delayMillis(attempts), retryAfterMillis);
-            boolean tooLong = elapsedNanos + TimeUnit.MILLISECONDS.toNanos(delayMillis) > maxRetryDurationNanos;
-            if (attempts > settings.maxRetries() || tooLong) {
-                retryLimitReached(failure, elapsedNanos);
+            if (!retryBudget.allows(attempts, elapsedNanos, delayMillis)) {
+                long remainingMillis = retryBudget.remainingMillis(elapsedNanos);
+                retryLimitReached(retryAfterMillis > remainingMillis
+                        ? failure + "; its Retry-After asks to wait " + retryAfterMillis + " ms, more than the "
+                                + remainingMillis + " ms left of maxRetryDuration"
+                        : failure, elapsedNanos);
                 return;
             }
             retryLog.warn("Write of {} samples to {} failed ({}); retry {} in {} ms", current.sampleCount(),

@@ -249,8 +249,13 @@ public final class RemoteWriteHttpClient implements AutoCloseable {
         return endpoint;
     }
 
-    /** Status, body text and {@code Retry-After} header of one answer. */
-    public record WriteResponse(int status, String body, String retryAfter) {
+    /** Status, body text, and the {@code Retry-After} and {@code Date} headers of one answer (null when absent). */
+    public record WriteResponse(int status, String body, String retryAfter, String date) {
+
+        /** An answer without a {@code Date} header. */
+        public WriteResponse(int status, String body, String retryAfter) {
+            this(status, body, retryAfter, null);
+        }
     }
 
     private static final class Request implements SignableRequest {

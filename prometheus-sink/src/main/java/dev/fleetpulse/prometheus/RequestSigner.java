@@ -24,6 +24,15 @@ public interface RequestSigner extends Serializable {
      */
     void sign(SignableRequest request);
 
+    /**
+     * Called on the task thread when the receiver refused an attempt as signed with a stale time or an expired
+     * session token, before the sink retries it (signing it again). A signer whose signatures carry a time can sign
+     * on the receiver's clock from now on, and one with session credentials can refresh them. The sink fails the job
+     * when one request is refused this way a fourth time.
+     */
+    default void onStaleSignature(StaleSignature staleSignature) {
+    }
+
     /** Called once when the writer closes. */
     default void close() {
     }

@@ -20,8 +20,10 @@ final class SinkMetrics {
     private final Counter samplesDropped;
     private final Counter samplesNonRetryableDropped;
     private final Counter samplesRetryLimitDropped;
+    private final Counter samplesFutureDropped;
     private final Counter writeRequestsPermanentlyFailed;
-    private final Counter samplesAlreadyWritten;
+    private final Counter samplesRejectedOutOfOrder;
+    private final Counter samplesRejectedDuplicate;
     private final Counter recordsSend;
     private final Counter bytesSend;
     private final Counter recordsSendErrors;
@@ -36,8 +38,10 @@ final class SinkMetrics {
         samplesDropped = group.counter("numSamplesDropped");
         samplesNonRetryableDropped = group.counter("numSamplesNonRetryableDropped");
         samplesRetryLimitDropped = group.counter("numSamplesRetryLimitDropped");
+        samplesFutureDropped = group.counter("numSamplesFutureDropped");
         writeRequestsPermanentlyFailed = group.counter("numWriteRequestsPermanentlyFailed");
-        samplesAlreadyWritten = group.counter("numSamplesAlreadyWritten");
+        samplesRejectedOutOfOrder = group.counter("numSamplesRejectedOutOfOrder");
+        samplesRejectedDuplicate = group.counter("numSamplesRejectedDuplicate");
         group.gauge("bufferedSamples", (Gauge<Long>) bufferedSamples::getAsLong);
         group.gauge("inFlightRequests", (Gauge<Long>) inFlightRequests::getAsLong);
         group.gauge("oldestUnsentSampleAgeMs", (Gauge<Long>) oldestUnsentSampleAgeMillis::getAsLong);
@@ -58,8 +62,14 @@ final class SinkMetrics {
         writeRequestsRetries.inc();
     }
 
-    void alreadyWritten(int samples) {
-        samplesAlreadyWritten.inc(samples);
+    /** Refused as older than their series' newest sample: replays after a restore, or late readings (lost). */
+    void rejectedOutOfOrder(int samples) {
+        samplesRejectedOutOfOrder.inc(samples);
+    }
+
+    /** Refused as another value for a timestamp the series holds: lost (the receiver keeps the first value). */
+    void rejectedDuplicate(int samples) {
+        samplesRejectedDuplicate.inc(samples);
     }
 
     void nonRetryableDropped(int samples) {
@@ -70,6 +80,13 @@ final class SinkMetrics {
     void retryLimitDropped(int samples) {
         samplesRetryLimitDropped.inc(samples);
         dropped(samples);
+    }
+
+    /** Dated later than now plus maxFutureSkew: never sent, so no request failed. */
+    void futureDropped(int samples) {
+        samplesFutureDropped.inc(samples);
+        samplesDropped.inc(samples);
+        recordsSendErrors.inc(samples);
     }
 
     private void dropped(int samples) {

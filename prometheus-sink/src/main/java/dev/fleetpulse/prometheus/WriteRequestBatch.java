@@ -34,6 +34,12 @@ public final class WriteRequestBatch {
     private final NewestTimestamps newest = new NewestTimestamps();
     /** The WriteRequest protobuf of the slices so far; always {@link #encodedBytes} long. */
     private final ProtoBuffer protobuf = new ProtoBuffer(256);
+    /**
+     * Isolation of a refused batch (the writer's bookkeeping): on the first half of a split, its second half, which
+     * is sent after it; on a second half, the refusal its first half got, or null.
+     */
+    WriteRequestBatch secondHalf;
+    String firstHalfRefusal;
 
     public WriteRequestBatch(int maxSamples, long maxBytes) {
         this.maxSamples = maxSamples;
@@ -45,6 +51,14 @@ public final class WriteRequestBatch {
      * first sample not added ({@code ts.sampleCount()} when all fitted).
      */
     public int add(TimeSeries ts, int start, long nowMillis) {
+        return add(ts, start, ts.sampleCount(), nowMillis);
+    }
+
+    /**
+     * As {@link #add(TimeSeries, int, long)}, of the samples before {@code limit} only (the writer leaves out samples
+     * dated too far in the future); returns the index of the first sample not added ({@code limit} when all fitted).
+     */
+    public int add(TimeSeries ts, int start, int limit, long nowMillis) {
         long seriesHash = ts.seriesHash();
         // An empty batch holds no series (and takes any sample, even one at Long.MIN_VALUE, which is also what
         // newest.get answers for a series it does not hold: refusing it would leave the writer sealing an empty
@@ -55,8 +69,7 @@ public final class WriteRequestBatch {
         int labelsSize = RemoteWriteRequestEncoder.labelsSize(ts);
         int end = start;
         int size = labelsSize;
-        int n = ts.sampleCount();
-        while (end < n && samples + (end - start) < maxSamples) {
+        while (end < limit && samples + (end - start) < maxSamples) {
             if (end > start && ts.timestamp(end) <= ts.timestamp(end - 1)) {
                 break;
             }
@@ -194,6 +207,8 @@ public final class WriteRequestBatch {
         samples = 0;
         encodedBytes = 0;
         firstEnqueuedMillis = 0;
+        secondHalf = null;
+        firstHalfRefusal = null;
         newest.clear();
         protobuf.clear();
     }

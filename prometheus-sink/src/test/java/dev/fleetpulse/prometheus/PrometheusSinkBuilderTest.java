@@ -19,7 +19,8 @@ class PrometheusSinkBuilderTest {
 
         assertThat(settings).isEqualTo(new PrometheusSinkSettings(URI.create(ENDPOINT), 500, 1024 * 1024,
                 Duration.ofSeconds(1), 10_000, 4, Duration.ofMillis(100), Duration.ofSeconds(5), 100,
-                Duration.ofMinutes(10), RetryLimitBehaviour.FAIL, Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofMinutes(10), RetryLimitBehaviour.FAIL, RejectedBehaviour.DROP_AND_COUNT,
+                Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofSeconds(30),
                 "FleetPulse-PrometheusSink/1.0", "prometheusSink"));
     }
 
@@ -37,6 +38,8 @@ class PrometheusSinkBuilderTest {
                 .maxRetries(-1)
                 .maxRetryDuration(null)
                 .onRetryLimit(null)
+                .onRejected(null)
+                .maxFutureSkew(Duration.ZERO)
                 .connectTimeout(Duration.ofSeconds(-1))
                 .requestTimeout(null)
                 .userAgent(" ")
@@ -55,10 +58,31 @@ class PrometheusSinkBuilderTest {
                         + "maxRetries must be 0 or more, was -1; "
                         + "maxRetryDuration must be a positive duration, was null; "
                         + "onRetryLimit must be FAIL or DISCARD_AND_CONTINUE, was null; "
+                        + "onRejected must be DROP_AND_COUNT or FAIL, was null; "
+                        + "maxFutureSkew must be a positive duration, was PT0S; "
                         + "connectTimeout must be a positive duration, was PT-1S; "
                         + "requestTimeout must be a positive duration, was null; "
                         + "userAgent must not be blank; "
                         + "metricGroupName must not be blank");
+    }
+
+    @Test
+    void shouldRefuseCredentialsInTheEndpointUrlWithoutRepeatingThem() {
+        assertThatThrownBy(() -> PrometheusSink.builder()
+                .endpointUrl("https://fleet:s3cr3t-pa55@prometheus.example.com/api/v1/write").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Invalid PrometheusSink settings: endpointUrl must not carry user info"
+                        + " ('https://****@prometheus.example.com/api/v1/write'): the sink logs its endpoint URL;"
+                        + " pass credentials with basicAuth(user, password), bearerToken or requestSigner");
+    }
+
+    @Test
+    void shouldNotRepeatCredentialsOfAnEndpointUrlThatDoesNotParse() {
+        assertThatThrownBy(() -> PrometheusSink.builder()
+                .endpointUrl("http://fleet:s3cr3t-pa55@prometheus example/api/v1/write").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("****@prometheus example")
+                .hasMessageNotContaining("s3cr3t-pa55");
     }
 
     @Test

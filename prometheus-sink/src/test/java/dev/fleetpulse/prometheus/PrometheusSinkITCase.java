@@ -46,7 +46,8 @@ class PrometheusSinkITCase {
             assertThat(stored(workload)).isEqualTo(workload.expected());
             assertThat(FLINK.counter(job, "prometheusSink", "numSamplesOut")).isEqualTo(workload.totalSamples());
             assertThat(FLINK.counter(job, "prometheusSink", "numSamplesDropped")).isZero();
-            assertThat(FLINK.counter(job, "prometheusSink", "numSamplesAlreadyWritten")).isZero();
+            assertThat(FLINK.counter(job, "prometheusSink", "numSamplesRejectedOutOfOrder")).isZero();
+            assertThat(FLINK.counter(job, "prometheusSink", "numSamplesRejectedDuplicate")).isZero();
             assertThat(FLINK.counter(job, "prometheusSink", "numWriteRequestsOut")).isGreaterThanOrEqualTo(6000 / 50);
             List<RecordedRequest> requests = proxy.requests();
             assertThat(requests).allSatisfy(request -> {
@@ -68,7 +69,10 @@ class PrometheusSinkITCase {
         long t0 = (System.currentTimeMillis() - Duration.ofMinutes(10).toMillis()) / 1000 * 1000;
         // Already in Prometheus before the job: series "replayed" up to t0+10s, as after a recovery.
         writeDirectly(TimeSeries.builder(metric).label("series", "replayed").sample(10, t0 + 10_000).build());
+        // Series "clash" holds 5 at t0; the job brings a different reading for the same millisecond.
+        writeDirectly(TimeSeries.builder(metric).label("series", "clash").sample(5, t0).build());
         List<TimeSeries> input = new ArrayList<>();
+        input.add(TimeSeries.builder(metric).label("series", "clash").sample(6, t0).build());
         for (int j = 0; j < 20; j++) {
             input.add(TimeSeries.builder(metric).label("series", "replayed").sample(j, t0 + j * 1000L).build());
             input.add(TimeSeries.builder(metric).label("series", "fresh").sample(100 + j, t0 + j * 1000L).build());
@@ -95,10 +99,14 @@ class PrometheusSinkITCase {
             }
             fresh.add((t0 + j * 1000L) + "=" + (100.0 + j));
         }
-        assertThat(stored).containsOnlyKeys("replayed", "fresh");
+        assertThat(stored).containsOnlyKeys("replayed", "fresh", "clash");
         assertThat(stored.get("replayed")).isEqualTo(replayedTail);
         assertThat(stored.get("fresh")).isEqualTo(fresh);
-        assertThat(FLINK.counter(job, "prometheusSink", "numSamplesAlreadyWritten")).isEqualTo(10);
+        assertThat(stored.get("clash")).containsExactly(t0 + "=5.0");
+        // Older than the series' newest: a replay here (Prometheus holds them), a late reading elsewhere.
+        assertThat(FLINK.counter(job, "prometheusSink", "numSamplesRejectedOutOfOrder")).isEqualTo(10);
+        // Another value for a stored millisecond: this reading is not stored.
+        assertThat(FLINK.counter(job, "prometheusSink", "numSamplesRejectedDuplicate")).isEqualTo(1);
         assertThat(FLINK.counter(job, "prometheusSink", "numSamplesNonRetryableDropped")).isEqualTo(1);
         assertThat(FLINK.counter(job, "prometheusSink", "numSamplesDropped")).isEqualTo(1);
         assertThat(FLINK.counter(job, "prometheusSink", "numSamplesOut")).isEqualTo(30);

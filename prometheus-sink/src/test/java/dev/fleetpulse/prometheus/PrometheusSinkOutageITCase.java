@@ -11,9 +11,15 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-/** Prometheus goes away for 20 seconds in the middle of a stream and comes back on the same data. */
+/**
+ * Prometheus goes away in the middle of a stream, after the sink has written its first samples, and stays away
+ * until the sink has been unable to write for 20 seconds; then it comes back on the same data.
+ */
 class PrometheusSinkOutageITCase {
+
+    private static final long OUTAGE_MS = 20_000;
 
     @RegisterExtension
     static final LocalPrometheusExtension PROMETHEUS = new LocalPrometheusExtension();
@@ -23,7 +29,7 @@ class PrometheusSinkOutageITCase {
 
     @Test
     void shouldLoseNothingWhenPrometheusIsDownForTwentySecondsMidStream() throws Exception {
-        // 3000 samples at 100/s: the stream runs about 30 s, the outage is seconds 3 to 23 of it.
+        // 3000 samples at 100/s: the stream runs about 30 s, and the outage takes 20 s of it.
         SampleWorkload workload = SampleWorkload.of("fp_it_outage", 20, 150);
         PrometheusSink sink = PrometheusSink.builder().endpointUrl(PROMETHEUS.remoteWriteUrl())
                 .maxBatchSamples(100).maxBufferedSamples(1000).maxBatchAge(Duration.ofMillis(200))
@@ -34,12 +40,19 @@ class PrometheusSinkOutageITCase {
                 .uid("prometheus-sink").name("Prometheus");
 
         JobClient job = env.executeAsync("prometheus-sink-outage");
-        Thread.sleep(3_000);
+        await("first samples written").atMost(Duration.ofMinutes(1))
+                .until(() -> FLINK.counter(job.getJobID(), "prometheusSink", "numSamplesOut") > 0);
+        long writtenBeforeOutage = FLINK.counter(job.getJobID(), "prometheusSink", "numSamplesOut");
         PROMETHEUS.prometheus().stop();
-        Thread.sleep(20_000);
+        // The outage lasts until a subtask holds a sample it has failed to write for 20 s.
+        await("a sample unsent for " + OUTAGE_MS + " ms").atMost(Duration.ofMinutes(1))
+                .until(() -> FLINK.gauge(job.getJobID(), "prometheusSink", "oldestUnsentSampleAgeMs").values()
+                        .stream().anyMatch(age -> (Long) age >= OUTAGE_MS));
+        assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("job ended during the outage").isFalse();
         PROMETHEUS.prometheus().start();
         job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
 
+        assertThat(writtenBeforeOutage).isLessThan(workload.totalSamples());
         assertThat(SampleWorkload.stored(PROMETHEUS.queryClient().rawSamples(workload.selector(),
                 Duration.ofMinutes(30)))).isEqualTo(workload.expected());
         assertThat(FLINK.counter(job.getJobID(), "prometheusSink", "numSamplesOut")).isEqualTo(workload.totalSamples());

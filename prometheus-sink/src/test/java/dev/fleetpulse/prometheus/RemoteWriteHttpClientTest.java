@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -76,12 +77,18 @@ class RemoteWriteHttpClientTest {
     }
 
     @Test
-    void shouldReturnStatusBodyAndRetryAfter() throws Exception {
+    void shouldReturnStatusBodyRetryAfterAndTheServersDate() throws Exception {
         RemoteWriteHttpClient client = client("/api/v1/write?busy", null);
 
         RemoteWriteHttpClient.WriteResponse response = client.send(new byte[] {9}, 1).get(10, TimeUnit.SECONDS);
 
-        assertThat(response).isEqualTo(new RemoteWriteHttpClient.WriteResponse(429, "slow down\n", "7"));
+        assertThat(response.status()).isEqualTo(429);
+        assertThat(response.body()).isEqualTo("slow down\n");
+        assertThat(response.retryAfter()).isEqualTo("7");
+        // The JDK's server dates its answers with its clock, which is ours: no offset beyond the Date's resolution.
+        OptionalLong offset = ResponseClassifier.clockOffsetMillis(response.date(), System.currentTimeMillis());
+        assertThat(offset).isPresent();
+        assertThat(offset.getAsLong()).isBetween(-2_000L, 1_000L);
     }
 
     @Test

@@ -38,6 +38,17 @@ class WriteRequestBatchTest {
     }
 
     @Test
+    void shouldTakeNoSampleAtOrAfterTheLimit() {
+        WriteRequestBatch batch = new WriteRequestBatch(100, 1_000_000);
+        TimeSeries series = rpm("V1", 5);
+
+        assertThat(batch.add(series, 1, 3, ENQUEUED)).isEqualTo(3);
+        assertThat(batch.sampleCount()).isEqualTo(2);
+        assertThat(batch.from(0)).isEqualTo(1);
+        assertThat(batch.to(0)).isEqualTo(3);
+    }
+
+    @Test
     void shouldCutASeriesAtATimestampThatRepeatsWithinIt() {
         WriteRequestBatch batch = new WriteRequestBatch(100, 1_000_000);
         TimeSeries repeated = TimeSeries.builder("vehicle_ic_rpm").label("vehicle_id", "V1")

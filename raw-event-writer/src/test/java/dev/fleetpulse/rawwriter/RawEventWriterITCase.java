@@ -90,7 +90,7 @@ class RawEventWriterITCase {
     }
 
     @Test
-    void shouldKeepTheFirstOfTwoReadingsInTheSameMillisecondAndCountTheSecondAsAlreadyWritten() throws Exception {
+    void shouldKeepTheFirstOfTwoReadingsInTheSameMillisecondAndCountTheSecondAsRejectedDuplicate() throws Exception {
         String topic = KAFKA.newTopic(1);
         long t = System.currentTimeMillis() - Duration.ofMinutes(5).toMillis();
         VehicleEvent first = new VehicleEvent(EventType.IC_RPM, "C0000000001", Region.UK, t, 1500);
@@ -101,7 +101,7 @@ class RawEventWriterITCase {
         JobExecutionResult result = runToEnd(config(topic, KAFKA.newTopic(1), 0));
 
         assertThat(samplesOfVehicles("C.*")).isEqualTo(expected(List.of(first, next)));
-        assertThat(FLINK.counter(result.getJobID(), "prometheusSink", "numSamplesAlreadyWritten")).isEqualTo(1);
+        assertThat(FLINK.counter(result.getJobID(), "prometheusSink", "numSamplesRejectedDuplicate")).isEqualTo(1);
         assertThat(FLINK.counter(result.getJobID(), "prometheusSink", "numSamplesDropped")).isZero();
     }
 

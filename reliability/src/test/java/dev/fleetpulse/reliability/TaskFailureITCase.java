@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Scenario 1, a task failure: the pre-processor checkpoints every second while a live fleet writes to Kafka; its sink
  * task fails mid-stream after it has written samples beyond the last completed checkpoint. The job restores from
  * that checkpoint, replays, and finishes; Prometheus then holds exactly the oracle's samples, and the replayed
- * samples it already had are counted as already written, not dropped.
+ * samples it already had are counted as rejected out of order, not dropped.
  */
 class TaskFailureITCase {
 
@@ -73,8 +73,8 @@ class TaskFailureITCase {
         LOG.info("Restored from checkpoint {}; samples written {}, replayed samples Prometheus already had {}",
                 checkpoints.getLatestRestoredCheckpoint().getCheckpointId(),
                 FLINK.counter(id, "prometheusSink", "numSamplesOut"),
-                FLINK.counter(id, "prometheusSink", "numSamplesAlreadyWritten"));
-        assertThat(FLINK.counter(id, "prometheusSink", "numSamplesAlreadyWritten"))
+                FLINK.counter(id, "prometheusSink", "numSamplesRejectedOutOfOrder"));
+        assertThat(FLINK.counter(id, "prometheusSink", "numSamplesRejectedOutOfOrder"))
                 .as("replayed samples Prometheus already had").isPositive();
         assertThat(FLINK.counter(id, "prometheusSink", "numSamplesDropped")).isZero();
         assertThat(KAFKA.readAll(dlqTopic, 0, Duration.ofSeconds(2))).as("no late or invalid events").isEmpty();

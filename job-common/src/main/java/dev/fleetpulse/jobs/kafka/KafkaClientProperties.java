@@ -6,8 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 
+import dev.fleetpulse.jobs.EffectiveSettings;
 import dev.fleetpulse.jobs.config.ConfigReader;
 
 /**
@@ -67,6 +69,18 @@ public record KafkaClientProperties(String bootstrapServers, Map<String, String>
         props.putAll(clientProperties);
         props.setProperty(BOOTSTRAP_SERVERS, bootstrapServers);
         return props;
+    }
+
+    /**
+     * The settings with secrets masked ({@code sasl.jaas.config}, any key naming a password, secret or token): the
+     * record's own {@code toString} would print them, and the job configurations that hold this record print it.
+     */
+    @Override
+    public String toString() {
+        StringJoiner text = new StringJoiner(", ", "KafkaClientProperties[", "]");
+        settings().forEach((key, value) ->
+                text.add(key + "=" + (EffectiveSettings.isSecret(key) ? EffectiveSettings.MASK : value)));
+        return text.toString();
     }
 
     /** For the effective-settings log line: servers, topic creation, then the pass-through keys sorted. */

@@ -1,7 +1,9 @@
 package dev.fleetpulse.jobs.prometheus;
 
 import dev.fleetpulse.jobs.config.ConfigReader;
+import dev.fleetpulse.prometheus.EndpointUrls;
 import dev.fleetpulse.prometheus.PrometheusSink;
+import dev.fleetpulse.prometheus.RejectedBehaviour;
 import dev.fleetpulse.prometheus.RequestSigner;
 import dev.fleetpulse.prometheus.RetryLimitBehaviour;
 import dev.fleetpulse.prometheus.amp.PrometheusAuth;
@@ -33,6 +35,8 @@ public final class PrometheusSinkConfig {
     public static final String MAX_RETRIES = "max.retries";
     public static final String MAX_RETRY_DURATION_MS = "max.retry.duration.ms";
     public static final String ON_RETRY_LIMIT = "on.retry.limit";
+    public static final String ON_REJECTED = "on.rejected";
+    public static final String MAX_FUTURE_MS = "max.future.ms";
     public static final String CONNECT_TIMEOUT_MS = "connect.timeout.ms";
     public static final String REQUEST_TIMEOUT_MS = "request.timeout.ms";
     public static final String METRIC_GROUP_NAME = "metric.group.name";
@@ -47,6 +51,7 @@ public final class PrometheusSinkConfig {
 
     public static final String FAIL = "fail";
     public static final String DISCARD_AND_CONTINUE = "discard-and-continue";
+    public static final String DROP_AND_COUNT = "drop-and-count";
 
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
@@ -68,6 +73,14 @@ public final class PrometheusSinkConfig {
         int problemsBefore = reader.problems().size();
         PrometheusSink.Builder builder = PrometheusSink.builder();
         String url = group.requiredString(ENDPOINT_URL);
+        // Jobs log the URL, and messages name it: past this point only the redacted form is shown (for a URL
+        // without user info, the two are the same).
+        String shownUrl = EndpointUrls.redact(url);
+        if (EndpointUrls.hasUserInfo(url)) {
+            reader.problem(GROUP + "." + ENDPOINT_URL, "must not carry user info ('" + shownUrl + "'): the job logs"
+                    + " its endpoint URL; set " + GROUP + "." + AUTH_MODE + " basic with " + AUTH_BASIC_USERNAME
+                    + " and " + AUTH_BASIC_PASSWORD + " instead");
+        }
         builder.endpointUrl(url)
                 .maxBatchSamples(group.intIn(MAX_BATCH_SAMPLES,
                         PrometheusSink.Builder.DEFAULT_MAX_BATCH_SAMPLES, 1, 1_000_000))
@@ -85,10 +98,13 @@ public final class PrometheusSinkConfig {
                         PrometheusSink.Builder.DEFAULT_MAX_RETRY_DURATION))
                 .onRetryLimit(group.choice(ON_RETRY_LIMIT, FAIL, List.of(FAIL, DISCARD_AND_CONTINUE)).equals(FAIL)
                         ? RetryLimitBehaviour.FAIL : RetryLimitBehaviour.DISCARD_AND_CONTINUE)
+                .onRejected(group.choice(ON_REJECTED, DROP_AND_COUNT, List.of(DROP_AND_COUNT, FAIL)).equals(FAIL)
+                        ? RejectedBehaviour.FAIL : RejectedBehaviour.DROP_AND_COUNT)
+                .maxFutureSkew(millis(group, MAX_FUTURE_MS, PrometheusSink.Builder.DEFAULT_MAX_FUTURE_SKEW))
                 .connectTimeout(millis(group, CONNECT_TIMEOUT_MS, PrometheusSink.Builder.DEFAULT_CONNECT_TIMEOUT))
                 .requestTimeout(millis(group, REQUEST_TIMEOUT_MS, PrometheusSink.Builder.DEFAULT_REQUEST_TIMEOUT))
                 .metricGroupName(group.string(METRIC_GROUP_NAME, PrometheusSink.Builder.DEFAULT_METRIC_GROUP_NAME));
-        RequestSigner signer = PrometheusAuth.fromSettings(group.raw(AUTH_MODE), url.isEmpty() ? null : url,
+        RequestSigner signer = PrometheusAuth.fromSettings(group.raw(AUTH_MODE), url.isEmpty() ? null : shownUrl,
                 group.raw(AWS_REGION), group.raw(AWS_ROLE_ARN), group.raw(AWS_ROLE_SESSION_NAME),
                 group.raw(AWS_ROLE_EXTERNAL_ID), group.raw(AUTH_BEARER_TOKEN), group.raw(AUTH_BASIC_USERNAME),
                 group.raw(AUTH_BASIC_PASSWORD), reader::problem);
@@ -96,13 +112,13 @@ public final class PrometheusSinkConfig {
             builder.requestSigner(signer);
         }
         if (reader.problems().size() > problemsBefore) {
-            return new PrometheusSinkConfig(url, null);
+            return new PrometheusSinkConfig(shownUrl, null);
         }
         try {
-            return new PrometheusSinkConfig(url, builder.build());
+            return new PrometheusSinkConfig(shownUrl, builder.build());
         } catch (IllegalArgumentException e) {
             reader.problem(GROUP, e.getMessage());
-            return new PrometheusSinkConfig(url, null);
+            return new PrometheusSinkConfig(shownUrl, null);
         }
     }
 

@@ -72,6 +72,22 @@ class KafkaClientPropertiesTest {
                 Map.entry("linger.ms", "5"));
     }
 
+    @Test
+    void shouldMaskJaasConfigAndEveryPasswordSecretOrTokenKeyInToString() {
+        ConfigReader reader = reader(Map.of("bootstrap.servers", "b-1.msk:9096", "security.protocol", "SASL_SSL",
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"fleet\" password=\"jaas-pa55\";",
+                "ssl.truststore.password", "trust-pa55", "ssl.keystore.secret", "store-s3cret",
+                "sasl.oauthbearer.token.endpoint.url", "https://idp.example/token?token=t0ken"));
+
+        String text = KafkaClientProperties.read(reader.group("KafkaSink"), Set.of()).toString();
+
+        assertThat(text).doesNotContain("jaas-pa55", "trust-pa55", "store-s3cret", "t0ken")
+                .contains("bootstrap.servers=b-1.msk:9096", "security.protocol=SASL_SSL", "sasl.jaas.config=****",
+                        "ssl.truststore.password=****", "ssl.keystore.secret=****",
+                        "sasl.oauthbearer.token.endpoint.url=****");
+    }
+
     private static ConfigReader reader(Map<String, String> kafkaSink) {
         return new ConfigReader("test-job", ApplicationProperties.of(Map.of("KafkaSink", kafkaSink)));
     }

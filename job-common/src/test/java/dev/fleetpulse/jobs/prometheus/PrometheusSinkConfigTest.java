@@ -5,6 +5,7 @@ import dev.fleetpulse.jobs.config.ConfigReader;
 import dev.fleetpulse.jobs.config.InvalidConfigurationException;
 import dev.fleetpulse.prometheus.BearerTokenSigner;
 import dev.fleetpulse.prometheus.PrometheusSinkSettings;
+import dev.fleetpulse.prometheus.RejectedBehaviour;
 import dev.fleetpulse.prometheus.RetryLimitBehaviour;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,8 @@ class PrometheusSinkConfigTest {
         assertThat(settings.endpointUrl().toString()).isEqualTo(LOCAL);
         assertThat(settings.maxBatchSamples()).isEqualTo(500);
         assertThat(settings.onRetryLimit()).isEqualTo(RetryLimitBehaviour.FAIL);
+        assertThat(settings.onRejected()).isEqualTo(RejectedBehaviour.DROP_AND_COUNT);
+        assertThat(settings.maxFutureSkew()).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.sink().requestSigner()).isNull();
     }
 
@@ -37,6 +40,7 @@ class PrometheusSinkConfigTest {
                 Map.entry("max.in.flight.requests", "8"), Map.entry("retry.initial.backoff.ms", "50"),
                 Map.entry("retry.max.backoff.ms", "2000"), Map.entry("max.retries", "7"),
                 Map.entry("max.retry.duration.ms", "60000"), Map.entry("on.retry.limit", "discard-and-continue"),
+                Map.entry("on.rejected", "fail"), Map.entry("max.future.ms", "120000"),
                 Map.entry("connect.timeout.ms", "1500"), Map.entry("request.timeout.ms", "9000"),
                 Map.entry("metric.group.name", "kinesisAnalytics"),
                 Map.entry("auth.mode", "bearer"), Map.entry("auth.bearer.token", "t0ken")));
@@ -52,6 +56,8 @@ class PrometheusSinkConfigTest {
         assertThat(s.maxRetries()).isEqualTo(7);
         assertThat(s.maxRetryDuration()).isEqualTo(Duration.ofMinutes(1));
         assertThat(s.onRetryLimit()).isEqualTo(RetryLimitBehaviour.DISCARD_AND_CONTINUE);
+        assertThat(s.onRejected()).isEqualTo(RejectedBehaviour.FAIL);
+        assertThat(s.maxFutureSkew()).isEqualTo(Duration.ofMinutes(2));
         assertThat(s.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(9));
         assertThat(s.metricGroupName()).isEqualTo("kinesisAnalytics");
@@ -84,6 +90,32 @@ class PrometheusSinkConfigTest {
 
         assertThat(reader.problems()).singleElement().asString()
                 .startsWith("PrometheusSink: Invalid PrometheusSink settings: maxBufferedSamples must be at least");
+    }
+
+    @Test
+    void shouldRefuseUserInfoInTheEndpointUrlWithoutRepeatingIt() {
+        ConfigReader reader = new ConfigReader("job", ApplicationProperties.of(Map.of("PrometheusSink", Map.of(
+                "endpoint.url", "https://fleet:s3cr3t-pa55@prometheus.example.com/api/v1/write"))));
+
+        PrometheusSinkConfig config = PrometheusSinkConfig.read(reader);
+
+        assertThat(reader.problems()).containsExactly("PrometheusSink.endpoint.url: must not carry user info"
+                + " ('https://****@prometheus.example.com/api/v1/write'): the job logs its endpoint URL; set"
+                + " PrometheusSink.auth.mode basic with auth.basic.username and auth.basic.password instead");
+        assertThat(config.toString()).doesNotContain("s3cr3t-pa55");
+        assertThat(config.endpointUrl()).isEqualTo("https://****@prometheus.example.com/api/v1/write");
+    }
+
+    @Test
+    void shouldNotRepeatUserInfoOfAnAmpUrl() {
+        ConfigReader reader = new ConfigReader("job", ApplicationProperties.of(Map.of("PrometheusSink", Map.of(
+                "endpoint.url", "https://key:s3cr3t-pa55@aps-workspaces.eu-west-1.amazonaws.com/workspaces/"
+                        + "ws-3f2b8c1e-7d4a-4e2b-9c61-0a5d8e7f1b24/api/v1/remote_write"))));
+
+        PrometheusSinkConfig.read(reader);
+
+        assertThat(reader.problems()).isNotEmpty().allSatisfy(problem ->
+                assertThat(problem).doesNotContain("s3cr3t-pa55"));
     }
 
     private static PrometheusSinkConfig read(Map<String, String> group) {

@@ -2,6 +2,7 @@ package dev.fleetpulse.prometheus.amp;
 
 import dev.fleetpulse.prometheus.RequestSigner;
 import dev.fleetpulse.prometheus.SignableRequest;
+import dev.fleetpulse.prometheus.StaleSignature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -22,12 +23,14 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Signs remote-write requests for Amazon Managed Service for Prometheus with AWS Signature Version 4 (service
@@ -44,6 +47,12 @@ import java.util.Objects;
  * exchanged through STS for an {@link AssumeRole assumed role}. Both refresh in the background before they
  * expire. The signer itself holds only configuration: the credential providers are created in {@link #open()} on
  * the task manager and never serialized.
+ *
+ * <p>When AMP refuses an attempt as signed too long ago or ahead ({@code Signature expired}, {@code Signature not yet
+ * current}, {@code RequestTimeTooSkewed}), the signer signs on AMP's clock from then on, as the answer's {@code Date}
+ * header gives it; when it refuses an expired session token, the signer builds its credential providers anew, which
+ * resolves fresh credentials (at most once per {@value #MIN_REFRESH_INTERVAL_SECONDS} seconds, as several lanes may
+ * meet the same expiry together).
  */
 public final class AmpRequestSigner implements RequestSigner {
 
@@ -59,12 +68,17 @@ public final class AmpRequestSigner implements RequestSigner {
     private static final List<String> SIGNATURE_HEADERS =
             List.of("Authorization", "X-Amz-Date", "X-Amz-Content-Sha256", "X-Amz-Security-Token");
 
+    static final long MIN_REFRESH_INTERVAL_SECONDS = 10;
+
     private final String region;
     private final AssumeRole assumeRole;
     private final String serviceName;
     private final Clock clock;
 
     private transient AwsCredentialsProvider credentials;
+    /** AMP's clock minus ours, learned from a refusal of a stale signature; every signature is made on AMP's time. */
+    private transient volatile long clockOffsetMillis;
+    private transient long lastRefreshNanos;
     /** Closed in reverse order of creation: the assumed-role provider before the STS client it uses. */
     private transient Deque<SdkAutoCloseable> resources;
 
@@ -167,6 +181,31 @@ public final class AmpRequestSigner implements RequestSigner {
                 credentials.resolveCredentials()).forEach(request::setHeader);
     }
 
+    @Override
+    public void onStaleSignature(StaleSignature staleSignature) {
+        if (staleSignature.clockOffsetMillis().isPresent()) {
+            long offset = staleSignature.clockOffsetMillis().getAsLong();
+            LOG.warn("AMP refused a signature as {}; its clock minus this task manager's is {} ms: signing on its"
+                    + " time from now on (check the task manager's clock: NTP)", staleSignature.reason(), offset);
+            clockOffsetMillis = offset;
+        }
+        if (staleSignature.reason() == StaleSignature.Reason.EXPIRED_TOKEN) {
+            refreshCredentials();
+        }
+    }
+
+    /** Builds the credential providers anew: a provider that still holds an expired session token resolves again. */
+    private void refreshCredentials() {
+        long now = System.nanoTime();
+        if (lastRefreshNanos != 0 && now - lastRefreshNanos < TimeUnit.SECONDS.toNanos(MIN_REFRESH_INTERVAL_SECONDS)) {
+            return;
+        }
+        lastRefreshNanos = now;
+        LOG.warn("AMP refused the session token as expired: resolving credentials anew");
+        close();
+        open();
+    }
+
     /**
      * Signs a request at the clock's current instant and returns the signature headers to add, in the order of
      * {@link #SIGNATURE_HEADERS}. Every other header in {@code headers} is covered by the signature except those the
@@ -186,12 +225,17 @@ public final class AmpRequestSigner implements RequestSigner {
                 .payload(ContentStreamProvider.fromByteArrayUnsafe(body))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, serviceName)
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(HttpSigner.SIGNING_CLOCK, clock));
+                .putProperty(HttpSigner.SIGNING_CLOCK, signingClock()));
         Map<String, String> added = new LinkedHashMap<>();
         for (String name : SIGNATURE_HEADERS) {
             signed.request().firstMatchingHeader(name).ifPresent(value -> added.put(name, value));
         }
         return added;
+    }
+
+    private Clock signingClock() {
+        long offset = clockOffsetMillis;
+        return offset == 0 ? clock : Clock.offset(clock, Duration.ofMillis(offset));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.fleetpulse.prometheus.amp;
 
+import dev.fleetpulse.prometheus.EndpointUrls;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -55,34 +57,38 @@ public record AmpWorkspaceUrl(URI uri, String region, String workspaceId) {
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException("AMP remote-write URL is missing; expected " + EXAMPLE);
         }
+        // Messages show the URL without user info (the only secret a URL can carry), and no exception of the URI
+        // parser is chained: its message repeats the input.
+        String shown = EndpointUrls.redact(url);
         URI uri;
         try {
             uri = new URI(url.strip());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("'" + url + "' is not a valid URL (" + e.getReason() + "); expected "
-                    + EXAMPLE, e);
+            throw new IllegalArgumentException("'" + shown + "' is not a valid URL (" + e.getReason() + "); expected "
+                    + EXAMPLE);
         }
         String host = uri.getHost() == null ? null : uri.getHost().toLowerCase(Locale.ROOT);
         Matcher hostMatch = host == null ? null : HOST.matcher(host);
         if (hostMatch == null || !hostMatch.matches()) {
-            throw new IllegalArgumentException("'" + url + "' is not an AMP workspace URL: the host must be "
+            throw new IllegalArgumentException("'" + shown + "' is not an AMP workspace URL: the host must be "
                     + "aps-workspaces.<region>.amazonaws.com; expected " + EXAMPLE);
         }
         String region = hostMatch.group(1);
         if (!isRegionName(region)) {
-            throw new IllegalArgumentException("'" + url + "' names no AWS region in its host ('" + region
+            throw new IllegalArgumentException("'" + shown + "' names no AWS region in its host ('" + region
                     + "' is not a region name such as us-east-1); expected " + EXAMPLE);
         }
         if (!"https".equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException("'" + url + "' must use https: AMP accepts remote-write over TLS only");
+            throw new IllegalArgumentException("'" + shown + "' must use https: AMP accepts remote-write over TLS"
+                    + " only");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("'" + url + "' must not carry user info, a query or a fragment; "
+            throw new IllegalArgumentException("'" + shown + "' must not carry user info, a query or a fragment; "
                     + "expected " + EXAMPLE);
         }
         Matcher pathMatch = PATH.matcher(uri.getRawPath() == null ? "" : uri.getRawPath());
         if (!pathMatch.matches()) {
-            throw new IllegalArgumentException("'" + url + "' has the wrong path for AMP remote-write: expected "
+            throw new IllegalArgumentException("'" + shown + "' has the wrong path for AMP remote-write: expected "
                     + "/workspaces/<ws-id>/api/v1/remote_write (the workspace's 'Endpoint - remote write URL' in the "
                     + "AMP console)");
         }

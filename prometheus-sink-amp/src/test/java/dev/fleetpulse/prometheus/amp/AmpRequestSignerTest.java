@@ -1,5 +1,6 @@
 package dev.fleetpulse.prometheus.amp;
 
+import dev.fleetpulse.prometheus.StaleSignature;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -20,6 +21,7 @@ import java.time.ZoneOffset;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import static dev.fleetpulse.prometheus.amp.SigV4Reference.sha256Hex;
 import static dev.fleetpulse.prometheus.amp.SigV4Reference.utf8;
@@ -129,6 +131,31 @@ class AmpRequestSignerTest {
                         "X-Amz-Date", "20251104T091530Z", "X-Prometheus-Remote-Write-Version", "0.1.0"),
                 sha256Hex(BODY), ACCESS_KEY, SECRET_KEY, REGION, "aps");
         assertThat(request.headers()).containsEntry("Authorization", expected.authorization());
+    }
+
+    @Test
+    void shouldSignOnAmpsClockAfterItRefusedASignatureAsExpired() {
+        AmpRequestSigner signer = openedSigner(Clock.fixed(T0, ZoneOffset.UTC), SESSION_CREDENTIALS);
+        TestRequest request = TestRequest.remoteWrite(WORKSPACE_URL, BODY);
+
+        signer.onStaleSignature(new StaleSignature(StaleSignature.Reason.CLOCK_SKEW, OptionalLong.of(90_000)));
+        signer.sign(request);
+
+        assertThat(request.headers()).containsEntry("X-Amz-Date", "20251104T091700Z");
+        assertThat(request.headers().get("Authorization"))
+                .isEqualTo(referenceFor(request, "20251104T091700Z", SESSION_TOKEN).authorization());
+    }
+
+    @Test
+    void shouldKeepItsClockWhenTheRefusalNamesNoTime() {
+        AmpRequestSigner signer = openedSigner(Clock.fixed(T0, ZoneOffset.UTC), SESSION_CREDENTIALS);
+        TestRequest request = TestRequest.remoteWrite(WORKSPACE_URL, BODY);
+
+        signer.onStaleSignature(new StaleSignature(StaleSignature.Reason.CLOCK_SKEW, OptionalLong.of(90_000)));
+        signer.onStaleSignature(new StaleSignature(StaleSignature.Reason.CLOCK_SKEW, OptionalLong.empty()));
+        signer.sign(request);
+
+        assertThat(request.headers()).containsEntry("X-Amz-Date", "20251104T091700Z");
     }
 
     @Test

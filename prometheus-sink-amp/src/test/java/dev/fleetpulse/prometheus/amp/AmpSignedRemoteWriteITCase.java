@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
 
 import static dev.fleetpulse.prometheus.amp.SigV4Reference.sha256Hex;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The sink with the AMP signer writes to a real Prometheus (which ignores the signature) through a recording proxy:
@@ -53,6 +54,7 @@ class AmpSignedRemoteWriteITCase {
     static final String SECRET_KEY = "fleetpulse/Test+Secret/EXAMPLEKEY0123456789";
     static final String SESSION_TOKEN = "FwoGZXIvYXdzEXAMPLEsessionToken/for+offline=tests==";
     static final String REGION = "us-west-2";
+    /** Each test writes its own metric: the tests share one Prometheus. */
     static final String METRIC = "amp_signer_it_rpm";
     static final List<String> VEHICLES = List.of("V0000000001", "V0000000002", "V0000000003");
     static final int SAMPLES_PER_VEHICLE = 4;
@@ -98,7 +100,7 @@ class AmpSignedRemoteWriteITCase {
     @Test
     void shouldWriteEverySampleWithAValidSignatureOnEveryAttemptWhenTheFirstAttemptFails() throws Exception {
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
-        List<TimeSeries> input = rpmSeries(start);
+        List<TimeSeries> input = rpmSeries(METRIC, start);
 
         try (FaultInjectingProxy proxy = FaultInjectingProxy.start(URI.create(PROMETHEUS.prometheus().baseUrl()))) {
             proxy.plan(FaultPlan.firstRequests(Fault.respond(503, "unavailable (fault proxy)")));
@@ -130,17 +132,119 @@ class AmpSignedRemoteWriteITCase {
             assertThat(signature(retry)).isNotEqualTo(signature(failed));
         }
 
-        assertThat(storedSamples()).isEqualTo(expectedSamples(input));
+        assertThat(storedSamples(METRIC)).isEqualTo(expectedSamples(input));
+    }
+
+    /**
+     * A receiver whose clock is twenty minutes ahead of ours refuses the first attempt as "Signature expired" (AWS's
+     * 403): the sink retries it signed on the receiver's clock, taken from the answer's Date header.
+     */
+    @Test
+    void shouldSignTheRetryOnTheReceiversClockWhenItRefusesTheSignatureAsExpired() throws Exception {
+        String metric = "amp_signer_it_clock_skew";
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+        List<TimeSeries> input = rpmSeries(metric, start);
+        Duration receiverAhead = Duration.ofMinutes(20);
+        String receiverNow = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                Instant.now().plus(receiverAhead).atZone(ZoneOffset.UTC));
+
+        try (FaultInjectingProxy proxy = FaultInjectingProxy.start(URI.create(PROMETHEUS.prometheus().baseUrl()))) {
+            proxy.plan(FaultPlan.firstRequests(Fault.respond(403, "{\"message\":\"Signature expired: 20261205T070000Z"
+                    + " is now earlier than 20261205T071000Z (20261205T071500Z - 5 min.)\"}",
+                    Map.of("Date", receiverNow))));
+
+            runSigned(proxy, input, Duration.ofMillis(100));
+
+            List<RecordedRequest> requests = proxy.requests();
+            assertThat(requests.get(0).status()).isEqualTo(403);
+            assertSignedForTheBytesSent(requests.get(0), Duration.ZERO);
+            RecordedRequest retry = retryOf(requests, requests.get(0));
+            assertThat(retry.status()).isEqualTo(204);
+            assertSignedForTheBytesSent(retry, receiverAhead);
+        }
+
+        assertThat(storedSamples(metric)).isEqualTo(expectedSamples(input));
+    }
+
+    /** "The security token included in the request is expired": the retry is signed anew with fresh credentials. */
+    @Test
+    void shouldRetryWithAFreshSignatureWhenTheSessionTokenExpired() throws Exception {
+        String metric = "amp_signer_it_expired_token";
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+        List<TimeSeries> input = rpmSeries(metric, start);
+
+        try (FaultInjectingProxy proxy = FaultInjectingProxy.start(URI.create(PROMETHEUS.prometheus().baseUrl()))) {
+            proxy.plan(FaultPlan.firstRequests(Fault.respond(403,
+                    "{\"message\":\"The security token included in the request is expired\"}")));
+
+            runSigned(proxy, input, RETRY_BACKOFF);
+
+            List<RecordedRequest> requests = proxy.requests();
+            requests.forEach(AmpSignedRemoteWriteITCase::assertSignedForTheBytesSent);
+            RecordedRequest retry = retryOf(requests, requests.get(0));
+            assertThat(requests.get(0).status()).isEqualTo(403);
+            assertThat(retry.status()).isEqualTo(204);
+            assertThat(signature(retry)).isNotEqualTo(signature(requests.get(0)));
+        }
+
+        assertThat(storedSamples(metric)).isEqualTo(expectedSamples(input));
+    }
+
+    /** A 403 that no new signature can change (a missing permission) still fails the job at once. */
+    @Test
+    void shouldFailTheJobWhenTheReceiverRefusesThePermission() throws Exception {
+        List<TimeSeries> input = rpmSeries("amp_signer_it_forbidden",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60));
+
+        try (FaultInjectingProxy proxy = FaultInjectingProxy.start(URI.create(PROMETHEUS.prometheus().baseUrl()))) {
+            proxy.plan(FaultPlan.cycle(Fault.respond(403, "{\"message\":\"User: arn:aws:sts::123456789012:"
+                    + "assumed-role/fleetpulse/msf is not authorized to perform: aps:RemoteWrite\"}")));
+
+            assertThatThrownBy(() -> runSigned(proxy, input, Duration.ofMillis(100)))
+                    .rootCause()
+                    .hasMessageContaining("answered HTTP 403")
+                    .hasMessageContaining("is not authorized to perform: aps:RemoteWrite");
+            assertThat(proxy.requests()).extracting(RecordedRequest::status).containsOnly(403);
+        }
+    }
+
+    private static void runSigned(FaultInjectingProxy proxy, List<TimeSeries> input, Duration backoff)
+            throws Exception {
+        String endpoint = proxy.proxiedUrl(PROMETHEUS.remoteWriteUrl());
+        StreamExecutionEnvironment env = loopbackEnvironment();
+        env.fromData(TimeSeries.class, input.toArray(new TimeSeries[0])).uid("rpm-series").name("RPM series")
+                .keyBy(new TimeSeriesKeySelector())
+                .sinkTo(PrometheusSink.builder()
+                        .endpointUrl(endpoint)
+                        .requestSigner(AmpRequestSigner.forWorkspace(endpoint, REGION, null))
+                        .initialBackoff(backoff)
+                        .maxBackoff(backoff.multipliedBy(2))
+                        .build())
+                .uid("prometheus-sink").name("Prometheus (SigV4)");
+        env.execute("amp-signed-remote-write");
+    }
+
+    /** The first later attempt with the same body as {@code failed}. */
+    private static RecordedRequest retryOf(List<RecordedRequest> requests, RecordedRequest failed) {
+        return requests.stream()
+                .filter(r -> r.number() > failed.number() && Arrays.equals(r.body(), failed.body()))
+                .findFirst().orElseThrow();
     }
 
     /** The signature must verify against the headers and body the server actually received. */
     static void assertSignedForTheBytesSent(RecordedRequest request) {
+        assertSignedForTheBytesSent(request, Duration.ZERO);
+    }
+
+    /** As {@link #assertSignedForTheBytesSent(RecordedRequest)}, signed on a clock {@code clockOffset} ahead of ours. */
+    static void assertSignedForTheBytesSent(RecordedRequest request, Duration clockOffset) {
         String authorization = request.header("Authorization").orElseThrow();
         Matcher parts = AUTHORIZATION.matcher(authorization);
         assertThat(parts.matches()).as("Authorization of request %d: %s", request.number(), authorization).isTrue();
         String amzDate = request.header("X-Amz-Date").orElseThrow();
-        Instant signedAt = AMZ_DATE.parse(amzDate, Instant::from);
-        assertThat(signedAt).isBetween(request.receivedAt().minusSeconds(5), request.receivedAt().plusSeconds(1));
+        Instant signedAt = AMZ_DATE.parse(amzDate, Instant::from).minus(clockOffset);
+        // The Date header the offset comes from has whole seconds.
+        assertThat(signedAt).isBetween(request.receivedAt().minusSeconds(6), request.receivedAt().plusSeconds(2));
         assertThat(parts.group(1)).isEqualTo(amzDate.substring(0, 8));
         assertThat(request.header("X-Amz-Content-Sha256")).contains(sha256Hex(request.body()));
         assertThat(request.header("X-Amz-Security-Token")).contains(SESSION_TOKEN);
@@ -162,11 +266,11 @@ class AmpSignedRemoteWriteITCase {
         return parts.group(3);
     }
 
-    static List<TimeSeries> rpmSeries(Instant start) {
+    static List<TimeSeries> rpmSeries(String metric, Instant start) {
         List<TimeSeries> series = new ArrayList<>();
         for (int v = 0; v < VEHICLES.size(); v++) {
             for (int i = 0; i < SAMPLES_PER_VEHICLE; i++) {
-                series.add(TimeSeries.builder(METRIC)
+                series.add(TimeSeries.builder(metric)
                         .label("vehicle_id", VEHICLES.get(v))
                         .sample(1000.0 * (v + 1) + i, start.plusSeconds(i).toEpochMilli())
                         .build());
@@ -184,9 +288,9 @@ class AmpSignedRemoteWriteITCase {
         return expected;
     }
 
-    static Map<String, List<QuerySeries.Point>> storedSamples() {
+    static Map<String, List<QuerySeries.Point>> storedSamples(String metric) {
         Map<String, List<QuerySeries.Point>> stored = new LinkedHashMap<>();
-        PROMETHEUS.queryClient().rawSamples(METRIC, Duration.ofMinutes(5)).stream()
+        PROMETHEUS.queryClient().rawSamples(metric, Duration.ofMinutes(5)).stream()
                 .sorted((a, b) -> a.label("vehicle_id").compareTo(b.label("vehicle_id")))
                 .forEach(s -> stored.put(s.label("vehicle_id"), s.points()));
         return stored;
