@@ -3,9 +3,10 @@ package dev.fleetpulse.preprocessor;
 import dev.fleetpulse.events.DeadLetter;
 import dev.fleetpulse.events.IncomingRecord;
 import dev.fleetpulse.events.VehicleEvent;
-import dev.fleetpulse.jobs.config.ApplicationProperties;
 import dev.fleetpulse.jobs.EffectiveSettings;
 import dev.fleetpulse.jobs.JobEnvironment;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
+import dev.fleetpulse.jobs.health.PipelineHealth;
 import dev.fleetpulse.jobs.source.EventTimeWatermarks;
 import dev.fleetpulse.jobs.source.SplitInvalidRecords;
 import dev.fleetpulse.jobs.source.VehicleEventSources;
@@ -67,12 +68,13 @@ public final class PreProcessorJob {
                         "Vehicle events from Kafka")
                 .uid("vehicle-events-source");
         SingleOutputStreamOperator<VehicleEvent> events = records
-                .process(new SplitInvalidRecords(), TypeInformation.of(VehicleEvent.class))
-                .uid("split-invalid-records")
-                .name("Split invalid records");
+                .transform("Split invalid records", TypeInformation.of(VehicleEvent.class),
+                        new SplitInvalidRecords(PreProcessorConfig.JOB_NAME))
+                .uid("split-invalid-records");
         SingleOutputStreamOperator<VehicleWindowPartial> partials = events
                 .transform("Pre-aggregate per vehicle and window", TypeInformation.of(VehicleWindowPartial.class),
-                        new VehicleWindowPreAggregator(config.windows(), config.catalog()))
+                        new VehicleWindowPreAggregator(config.windows(), config.catalog(),
+                                PreProcessorConfig.JOB_NAME))
                 .uid("vehicle-window-pre-aggregation");
         // Dead letters leave from the source chain itself, through sinks chained to it: a flood of bad input then
         // costs no serialization and no extra task between the parse and Kafka (docs/benchmarks.md, BadInputFlood).
@@ -101,6 +103,7 @@ public final class PreProcessorJob {
                 .flatMap(new AggregateToTimeSeries(), TimeSeriesTypeInfoFactory.TYPE_INFO)
                 .uid("aggregates-to-time-series")
                 .name("Aggregates to time series")
+                .union(events.getSideOutput(PipelineHealth.SERIES), partials.getSideOutput(PipelineHealth.SERIES))
                 .keyBy(new TimeSeriesKeySelector())
                 .sinkTo(prometheusSink)
                 .uid("prometheus-sink")

@@ -4,9 +4,12 @@ import dev.fleetpulse.events.DeadLetter;
 import dev.fleetpulse.events.VehicleEvent;
 import dev.fleetpulse.events.VehicleEventJson;
 import dev.fleetpulse.events.VehicleModelCatalog;
+import dev.fleetpulse.jobs.health.PipelineHealth;
 import dev.fleetpulse.jobs.metrics.JobMetrics;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -29,12 +32,13 @@ import java.util.concurrent.TimeUnit;
  * source, so events are never serialized between tasks: only one small partial per vehicle and window crosses the
  * network.
  *
- * <p>Not keyed and without checkpointed state. On each watermark it emits the partials of every window the watermark
- * closed, then forwards the watermark, so downstream always holds a window's partials before the watermark that
- * fires it. Before each checkpoint barrier ({@link #prepareSnapshotPreBarrier}) it emits every open partial early:
- * everything the source consumed up to the barrier is then in the downstream keyed state of the same checkpoint,
- * and a restore (at any parallelism) replays only events after it. Partials merge idempotently downstream, so early
- * emission and at-least-once replays of partials never change a result.
+ * * <p>Not keyed; its only checkpointed state is its health counts ({@link PipelineHealth}). On each watermark it
+ * emits the partials of every window the watermark closed, then forwards the watermark, so downstream always holds a
+ * window's partials before the watermark that fires it. Before each checkpoint barrier ({@link
+ * #prepareSnapshotPreBarrier}) it emits every open partial early: everything the source consumed up to the barrier
+ * is then in the downstream keyed state of the same checkpoint, and a restore (at any parallelism) replays only
+ * events after it. Partials merge idempotently downstream, so early emission and at-least-once replays of partials
+ * never change a result.
  *
  * <p>An event whose window the watermark already closed is late: counted and sent to {@link #LATE_EVENTS} as a
  * {@link DeadLetter} with reason {@code late}, re-serialized as JSON because the original bytes are not kept.
@@ -55,6 +59,7 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
 
     private final TumblingWindows windows;
     private final ModelCatalogSource catalogSource;
+    private final String job;
 
     /** Open windows by end, each with its vehicles; usually one or two windows are open at a time. */
     private transient TreeMap<Long, OpenWindow> openWindows;
@@ -72,12 +77,27 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
     private transient Counter catalogReloadFailures;
     private transient VehicleEventJson json;
     private transient StreamRecord<VehicleWindowPartial> outRecord;
-    private transient Counter eventsIn;
     private transient Counter lateEvents;
+    private transient PipelineHealth health;
 
-    public VehicleWindowPreAggregator(TumblingWindows windows, ModelCatalogSource catalogSource) {
+    /** @param job the job's name, the {@code job} label of its health series */
+    public VehicleWindowPreAggregator(TumblingWindows windows, ModelCatalogSource catalogSource, String job) {
         this.windows = windows;
         this.catalogSource = catalogSource;
+        this.job = job;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        health = new PipelineHealth(job, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        health.initializeState(context);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        health.snapshotState(context);
     }
 
     @Override
@@ -88,8 +108,8 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
         watermark = Long.MIN_VALUE;
         json = new VehicleEventJson();
         outRecord = new StreamRecord<>(null);
-        eventsIn = JobMetrics.counter(getMetricGroup(), "vehicleEventsIn");
-        lateEvents = JobMetrics.counter(getMetricGroup(), "lateEvents");
+        lateEvents = health.counter(JobMetrics.counter(getMetricGroup(), "lateEvents"), PipelineHealth.LATE_EVENTS,
+                Map.of());
         catalogReloads = JobMetrics.counter(getMetricGroup(), "modelCatalogReloads");
         catalogReloadFailures = JobMetrics.counter(getMetricGroup(), "modelCatalogReloadFailures");
         if (catalogSource.refreshes()) {
@@ -99,6 +119,7 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
         if (catalogSource.refreshes()) {
             startRefreshing();
         }
+        health.start(getProcessingTimeService(), output);
     }
 
     private void startRefreshing() {
@@ -139,7 +160,6 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
     @Override
     public void processElement(StreamRecord<VehicleEvent> record) {
         VehicleEvent event = record.getValue();
-        eventsIn.inc();
         long windowEnd = windows.endOf(event.timestamp());
         if (TumblingWindows.isClosed(windowEnd, watermark)) {
             lateEvents.inc();
@@ -176,6 +196,7 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
     @Override
     public void finish() throws Exception {
         emitAll();
+        health.emit(output, getProcessingTimeService().getCurrentProcessingTime());
         super.finish();
     }
 

@@ -42,7 +42,7 @@ final class AggregationHarness implements AutoCloseable {
                 return preAggregationMetrics;
             }
         }).build();
-        preAggregation = new OneInputStreamOperatorTestHarness<>(new VehicleWindowPreAggregator(windows, catalog),
+        preAggregation = new OneInputStreamOperatorTestHarness<>(new VehicleWindowPreAggregator(windows, catalog, "pre-processor"),
                 environment);
         merge = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new WindowAggregator()),
                 VehicleWindowPartial::key, TypeInformation.of(AggregateKey.class));

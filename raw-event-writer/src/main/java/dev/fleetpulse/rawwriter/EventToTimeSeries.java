@@ -25,7 +25,6 @@ public final class EventToTimeSeries extends RichMapFunction<VehicleEvent, TimeS
     public static final String VEHICLE_ID = "vehicle_id";
     public static final String REGION = "region";
 
-    private transient Counter eventsIn;
     private transient Counter samplesOut;
     private transient volatile long newestEventTime;
 
@@ -41,14 +40,12 @@ public final class EventToTimeSeries extends RichMapFunction<VehicleEvent, TimeS
     @Override
     public void open(OpenContext openContext) {
         newestEventTime = Long.MIN_VALUE;
-        eventsIn = JobMetrics.counter(getRuntimeContext().getMetricGroup(), "vehicleEventsIn");
         samplesOut = JobMetrics.counter(getRuntimeContext().getMetricGroup(), "samplesOut");
         JobMetrics.gauge(getRuntimeContext().getMetricGroup(), "eventTimeLagMs", (Gauge<Long>) this::eventTimeLagMs);
     }
 
     @Override
     public TimeSeries map(VehicleEvent event) {
-        eventsIn.inc();
         samplesOut.inc();
         if (event.timestamp() > newestEventTime) {
             newestEventTime = event.timestamp();

@@ -3,9 +3,10 @@ package dev.fleetpulse.rawwriter;
 import dev.fleetpulse.events.DeadLetter;
 import dev.fleetpulse.events.IncomingRecord;
 import dev.fleetpulse.events.VehicleEvent;
-import dev.fleetpulse.jobs.config.ApplicationProperties;
 import dev.fleetpulse.jobs.EffectiveSettings;
 import dev.fleetpulse.jobs.JobEnvironment;
+import dev.fleetpulse.jobs.config.ApplicationProperties;
+import dev.fleetpulse.jobs.health.PipelineHealth;
 import dev.fleetpulse.jobs.source.SplitInvalidRecords;
 import dev.fleetpulse.jobs.source.VehicleEventSources;
 import dev.fleetpulse.prometheus.TimeSeries;
@@ -75,15 +76,16 @@ public final class RawEventWriterJob {
                     .setParallelism(sourceParallelism);
         }
         SingleOutputStreamOperator<VehicleEvent> events = paced
-                .process(new SplitInvalidRecords(), TypeInformation.of(VehicleEvent.class))
+                .transform("Split invalid records", TypeInformation.of(VehicleEvent.class),
+                        new SplitInvalidRecords(RawEventWriterConfig.JOB_NAME))
                 .uid("split-invalid-records")
-                .name("Split invalid records")
                 .setParallelism(sourceParallelism);
 
         events.map(new EventToTimeSeries(), TimeSeriesTypeInfoFactory.TYPE_INFO)
                 .uid("events-to-time-series")
                 .name("Event to sample")
                 .setParallelism(sourceParallelism)
+                .union(events.getSideOutput(PipelineHealth.SERIES))
                 .keyBy(new TimeSeriesKeySelector())
                 .sinkTo(prometheusSink)
                 .uid("prometheus-sink")

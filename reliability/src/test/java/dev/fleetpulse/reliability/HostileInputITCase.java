@@ -9,6 +9,7 @@ import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.KafkaRecord;
 import dev.fleetpulse.localstack.LocalKafkaExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
+import dev.fleetpulse.localstack.QuerySample;
 import dev.fleetpulse.localstack.flink.FlinkRestClient;
 import dev.fleetpulse.preprocessor.PreProcessorConfig;
 import dev.fleetpulse.preprocessor.testkit.ExpectedAggregates;
@@ -130,8 +131,7 @@ class HostileInputITCase {
                 ExpectedAggregates.of(GOOD, Pipelines.WINDOW_MS, models), "aggregates of the good events among hostile ones");
         assertThat(FLINK.counter(job, "prometheusSink", "numSamplesNonRetryableDropped"))
                 .as("the 2001 window's vehicles_in_motion and warnings samples, refused by Prometheus").isEqualTo(2);
-        assertThat(FLINK.counter(job, "prometheusSink", "numSamplesOut"))
-                .isEqualTo(ExpectedAggregates.of(GOOD, Pipelines.WINDOW_MS, models).size());
+        assertHealthAccountsForEveryRecord("pre-processor");
     }
 
     @Test
@@ -149,7 +149,28 @@ class HostileInputITCase {
                 "raw samples of the good events among hostile ones");
         assertThat(FLINK.counter(job, "prometheusSink", "numSamplesNonRetryableDropped"))
                 .as("the 2001 event, refused by Prometheus as out of bounds").isEqualTo(1);
-        assertThat(FLINK.counter(job, "prometheusSink", "numSamplesOut")).isEqualTo(GOOD.size());
+        assertHealthAccountsForEveryRecord("raw-event-writer");
+    }
+
+    /**
+     * The job's own health series in Prometheus tell the same story: every good event and the 2001 one counted in,
+     * every dead letter counted under its reason, none late.
+     */
+    private static void assertHealthAccountsForEveryRecord(String job) {
+        Map<String, Double> deadLetters = new TreeMap<>();
+        for (QuerySample s : PROMETHEUS.queryClient().query("sum by (reason) (last_over_time("
+                + "fleetpulse_pipeline_dead_letters_total{job=\"" + job + "\"}[1h]))")) {
+            if (s.value() > 0) {
+                deadLetters.put(s.labels().get("reason"), s.value());
+            }
+        }
+        Map<String, Double> expected = new TreeMap<>();
+        EXPECTED_REASONS.values().forEach(reason -> expected.merge(reason, 1.0, Double::sum));
+        assertThat(deadLetters).as("dead letters by reason in %s's health series", job).isEqualTo(expected);
+        assertThat(PROMETHEUS.queryClient().query("sum(last_over_time(fleetpulse_pipeline_events_in_total{job=\""
+                + job + "\"}[1h]))")).singleElement().extracting(QuerySample::value)
+                .as("valid events in %s's health series: the good ones and the one from 2001", job)
+                .isEqualTo(GOOD.size() + 1.0);
     }
 
     /**

@@ -4,58 +4,112 @@ import dev.fleetpulse.events.DeadLetter;
 import dev.fleetpulse.events.IncomingRecord;
 import dev.fleetpulse.events.RejectReason;
 import dev.fleetpulse.events.VehicleEvent;
+import dev.fleetpulse.jobs.health.PipelineHealth;
 import dev.fleetpulse.jobs.metrics.JobMetrics;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Valid events go on; dead letters go to {@link #DEAD_LETTERS} and are counted, in total ({@code invalidRecords})
- * and per reason ({@code invalidRecordsByReason} with a {@code reason} variable, which reporters turn into a label).
+ * Valid events go on, counted ({@code vehicleEventsIn}); dead letters go to {@link #DEAD_LETTERS} and are counted, in
+ * total ({@code invalidRecords}) and per reason ({@code invalidRecordsByReason} with a {@code reason} variable, which
+ * reporters turn into a label).
  * Chained to the source, so it costs no serialization.
+ *
+ * <p>It also reports the reader's health ({@link PipelineHealth}): valid events in, dead letters by reason, and the
+ * event-time lag of the newest event its subtask has seen.
  */
-public final class SplitInvalidRecords extends ProcessFunction<IncomingRecord, VehicleEvent> {
+public final class SplitInvalidRecords extends AbstractStreamOperator<VehicleEvent>
+        implements OneInputStreamOperator<IncomingRecord, VehicleEvent> {
 
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
+    private final String job;
+
+    private transient PipelineHealth health;
+    private transient Counter eventsIn;
     private transient Counter invalid;
     private transient Map<String, Counter> byReason;
     private transient MetricGroup metrics;
+    private transient long newestEventTime;
+
+    /** @param job the job's name, the {@code job} label of its health series */
+    public SplitInvalidRecords(String job) {
+        this.job = job;
+    }
 
     @Override
-    public void open(OpenContext openContext) {
-        metrics = getRuntimeContext().getMetricGroup();
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        health = new PipelineHealth(job, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        health.initializeState(context);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        health.snapshotState(context);
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        metrics = getMetricGroup();
+        newestEventTime = Long.MIN_VALUE;
+        eventsIn = health.counter(JobMetrics.counter(metrics, "vehicleEventsIn"), PipelineHealth.EVENTS_IN, Map.of());
         invalid = JobMetrics.counter(metrics, "invalidRecords");
         byReason = new HashMap<>();
         for (RejectReason reason : RejectReason.values()) {
             counterFor(reason.code());
         }
+        health.gaugeMillisAsSeconds(PipelineHealth.EVENT_TIME_LAG, this::eventTimeLagMs);
+        health.start(getProcessingTimeService(), output);
     }
 
     @Override
-    public void processElement(IncomingRecord record, Context ctx, Collector<VehicleEvent> out) {
+    public void processElement(StreamRecord<IncomingRecord> element) {
+        IncomingRecord record = element.getValue();
         if (record.isValid()) {
-            out.collect(record.event());
+            VehicleEvent event = record.event();
+            eventsIn.inc();
+            if (event.timestamp() > newestEventTime) {
+                newestEventTime = event.timestamp();
+            }
+            output.collect(element.replace(event));
             return;
         }
         DeadLetter letter = record.deadLetter();
         invalid.inc();
         counterFor(letter.reason()).inc();
-        ctx.output(DEAD_LETTERS, letter);
+        output.collect(DEAD_LETTERS, element.replace(letter));
+    }
+
+    @Override
+    public void finish() throws Exception {
+        health.emit(output, getProcessingTimeService().getCurrentProcessingTime());
+        super.finish();
     }
 
     private Counter counterFor(String reason) {
-        return byReason.computeIfAbsent(reason,
-                r -> JobMetrics.counter(metrics, "reason", r, "invalidRecordsByReason"));
+        return byReason.computeIfAbsent(reason, r -> health.counter(
+                JobMetrics.counter(metrics, "reason", r, "invalidRecordsByReason"),
+                PipelineHealth.DEAD_LETTERS, Map.of("reason", r)));
+    }
+
+    /** 0 before the first event: nothing to be behind on yet. */
+    private long eventTimeLagMs(long now) {
+        return newestEventTime == Long.MIN_VALUE ? 0 : now - newestEventTime;
     }
 }

@@ -1,0 +1,105 @@
+package dev.fleetpulse.jobs.source;
+
+import dev.fleetpulse.events.DeadLetter;
+import dev.fleetpulse.events.EventType;
+import dev.fleetpulse.events.IncomingRecord;
+import dev.fleetpulse.events.KafkaOrigin;
+import dev.fleetpulse.events.Region;
+import dev.fleetpulse.events.RejectReason;
+import dev.fleetpulse.events.VehicleEvent;
+import dev.fleetpulse.jobs.health.PipelineHealth;
+import dev.fleetpulse.prometheus.TimeSeries;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The split of valid events from dead letters, and the reader health it writes: counts every 5 s of processing time,
+ * labelled with the job and subtask, continued after a restore from a checkpoint.
+ */
+class SplitInvalidRecordsTest {
+
+    private static final String JOB = "pre-processor";
+    private static final long T0 = 1_730_621_749_000L;
+    private static final KafkaOrigin ORIGIN = new KafkaOrigin("vehicle-events", 0, 1L);
+
+    @Test
+    void shouldPassValidEventsAndSideOutputDeadLetters() throws Exception {
+        try (OneInputStreamOperatorTestHarness<IncomingRecord, VehicleEvent> harness = open(null)) {
+            harness.processElement(valid(T0), T0);
+            harness.processElement(invalid(RejectReason.MALFORMED_JSON), T0);
+
+            assertThat(harness.extractOutputValues()).containsExactly(event(T0));
+            assertThat(harness.getSideOutput(SplitInvalidRecords.DEAD_LETTERS)).extracting(StreamRecord::getValue)
+                    .extracting(DeadLetter::reason).containsExactly("malformed-json");
+        }
+    }
+
+    @Test
+    void shouldWriteItsHealthEveryFiveSecondsAndContinueTheCountsAfterARestore() throws Exception {
+        OperatorSubtaskState checkpoint;
+        try (OneInputStreamOperatorTestHarness<IncomingRecord, VehicleEvent> harness = open(null)) {
+            harness.processElement(valid(T0 - 3_000), T0);
+            harness.processElement(valid(T0 - 2_000), T0);
+            harness.processElement(invalid(RejectReason.MALFORMED_JSON), T0);
+            harness.setProcessingTime(T0 + 5_000);
+
+            assertThat(latestHealth(harness)).containsEntry("fleetpulse_pipeline_events_in_total{}", 2.0)
+                    .containsEntry("fleetpulse_pipeline_dead_letters_total{reason=malformed-json}", 1.0)
+                    .containsEntry("fleetpulse_pipeline_dead_letters_total{reason=late}", 0.0)
+                    .containsEntry("fleetpulse_pipeline_event_time_lag_seconds{}", 7.0);
+            checkpoint = harness.snapshot(1, T0 + 5_000);
+        }
+        try (OneInputStreamOperatorTestHarness<IncomingRecord, VehicleEvent> restored = open(checkpoint)) {
+            restored.processElement(valid(T0 + 9_000), T0);
+            restored.processElement(invalid(RejectReason.MALFORMED_JSON), T0);
+            restored.setProcessingTime(T0 + 10_000);
+
+            assertThat(latestHealth(restored)).containsEntry("fleetpulse_pipeline_events_in_total{}", 3.0)
+                    .containsEntry("fleetpulse_pipeline_dead_letters_total{reason=malformed-json}", 2.0);
+        }
+    }
+
+    /** The newest sample of each health series, by name and its labels other than job and subtask. */
+    private static Map<String, Double> latestHealth(OneInputStreamOperatorTestHarness<?, ?> harness) {
+        Map<String, Double> latest = new TreeMap<>();
+        for (StreamRecord<TimeSeries> record : harness.getSideOutput(PipelineHealth.SERIES)) {
+            TimeSeries series = record.getValue();
+            Map<String, String> labels = new TreeMap<>(series.labels());
+            assertThat(labels.remove("job")).isEqualTo(JOB);
+            assertThat(labels.remove("subtask")).isEqualTo("0");
+            latest.put(series.metricName() + labels.toString().replace(" ", ""), series.value(0));
+        }
+        return latest;
+    }
+
+    private static OneInputStreamOperatorTestHarness<IncomingRecord, VehicleEvent> open(OperatorSubtaskState state)
+            throws Exception {
+        OneInputStreamOperatorTestHarness<IncomingRecord, VehicleEvent> harness =
+                new OneInputStreamOperatorTestHarness<>(new SplitInvalidRecords(JOB));
+        harness.setup();
+        // The health timer starts when the operator opens: at T0, not at the test clock's zero.
+        harness.setProcessingTime(T0);
+        harness.initializeState(state);
+        harness.open();
+        return harness;
+    }
+
+    private static VehicleEvent event(long t) {
+        return new VehicleEvent(EventType.IC_RPM, "V0000000001", Region.UK, t, 900);
+    }
+
+    private static IncomingRecord valid(long t) {
+        return IncomingRecord.of(event(t));
+    }
+
+    private static IncomingRecord invalid(RejectReason reason) {
+        return IncomingRecord.rejected(DeadLetter.rejected(reason, "bad", null, new byte[]{'x'}, ORIGIN, T0));
+    }
+}
