@@ -4,13 +4,11 @@ import dev.fleetpulse.events.DeadLetter;
 import dev.fleetpulse.events.VehicleEvent;
 import dev.fleetpulse.events.VehicleEventJson;
 import dev.fleetpulse.events.VehicleModelCatalog;
+import dev.fleetpulse.jobs.health.HealthReportingOperator;
 import dev.fleetpulse.jobs.health.PipelineHealth;
 import dev.fleetpulse.jobs.metrics.JobMetrics;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.StateInitializationContext;
-import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -32,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * source, so events are never serialized between tasks: only one small partial per vehicle and window crosses the
  * network.
  *
- * * <p>Not keyed; its only checkpointed state is its health counts ({@link PipelineHealth}). On each watermark it
+ * <p>Not keyed; its only checkpointed state is its health counts ({@link PipelineHealth}). On each watermark it
  * emits the partials of every window the watermark closed, then forwards the watermark, so downstream always holds a
  * window's partials before the watermark that fires it. Before each checkpoint barrier ({@link
  * #prepareSnapshotPreBarrier}) it emits every open partial early: everything the source consumed up to the barrier
@@ -47,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * in a freshly loaded catalog when it changed; partials emitted after the swap carry the new models. A file that
  * cannot be read or parsed keeps the models loaded before, counted in {@code modelCatalogReloadFailures}.
  */
-public final class VehicleWindowPreAggregator extends AbstractStreamOperator<VehicleWindowPartial>
+public final class VehicleWindowPreAggregator extends HealthReportingOperator<VehicleWindowPartial>
         implements OneInputStreamOperator<VehicleEvent, VehicleWindowPartial> {
 
     private static final long serialVersionUID = 1L;
@@ -59,7 +57,6 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
 
     private final TumblingWindows windows;
     private final ModelCatalogSource catalogSource;
-    private final String job;
 
     /** Open windows by end, each with its vehicles; usually one or two windows are open at a time. */
     private transient TreeMap<Long, OpenWindow> openWindows;
@@ -78,26 +75,12 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
     private transient VehicleEventJson json;
     private transient StreamRecord<VehicleWindowPartial> outRecord;
     private transient Counter lateEvents;
-    private transient PipelineHealth health;
 
     /** @param job the job's name, the {@code job} label of its health series */
     public VehicleWindowPreAggregator(TumblingWindows windows, ModelCatalogSource catalogSource, String job) {
+        super(job);
         this.windows = windows;
         this.catalogSource = catalogSource;
-        this.job = job;
-    }
-
-    @Override
-    public void initializeState(StateInitializationContext context) throws Exception {
-        super.initializeState(context);
-        health = new PipelineHealth(job, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
-        health.initializeState(context);
-    }
-
-    @Override
-    public void snapshotState(StateSnapshotContext context) throws Exception {
-        super.snapshotState(context);
-        health.snapshotState(context);
     }
 
     @Override
@@ -108,7 +91,7 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
         watermark = Long.MIN_VALUE;
         json = new VehicleEventJson();
         outRecord = new StreamRecord<>(null);
-        lateEvents = health.counter(JobMetrics.counter(getMetricGroup(), "lateEvents"), PipelineHealth.LATE_EVENTS,
+        lateEvents = health().counter(JobMetrics.counter(getMetricGroup(), "lateEvents"), PipelineHealth.LATE_EVENTS,
                 Map.of());
         catalogReloads = JobMetrics.counter(getMetricGroup(), "modelCatalogReloads");
         catalogReloadFailures = JobMetrics.counter(getMetricGroup(), "modelCatalogReloadFailures");
@@ -119,7 +102,6 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
         if (catalogSource.refreshes()) {
             startRefreshing();
         }
-        health.start(getProcessingTimeService(), output);
     }
 
     private void startRefreshing() {
@@ -196,7 +178,6 @@ public final class VehicleWindowPreAggregator extends AbstractStreamOperator<Veh
     @Override
     public void finish() throws Exception {
         emitAll();
-        health.emit(output, getProcessingTimeService().getCurrentProcessingTime());
         super.finish();
     }
 

@@ -4,14 +4,12 @@ import dev.fleetpulse.events.DeadLetter;
 import dev.fleetpulse.events.IncomingRecord;
 import dev.fleetpulse.events.RejectReason;
 import dev.fleetpulse.events.VehicleEvent;
+import dev.fleetpulse.jobs.health.HealthReportingOperator;
 import dev.fleetpulse.jobs.health.PipelineHealth;
 import dev.fleetpulse.jobs.metrics.JobMetrics;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.state.StateInitializationContext;
-import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
@@ -28,7 +26,7 @@ import java.util.Map;
  * <p>It also reports the reader's health ({@link PipelineHealth}): valid events in, dead letters by reason, and the
  * event-time lag of the newest event its subtask has seen.
  */
-public final class SplitInvalidRecords extends AbstractStreamOperator<VehicleEvent>
+public final class SplitInvalidRecords extends HealthReportingOperator<VehicleEvent>
         implements OneInputStreamOperator<IncomingRecord, VehicleEvent> {
 
     private static final long serialVersionUID = 1L;
@@ -36,9 +34,6 @@ public final class SplitInvalidRecords extends AbstractStreamOperator<VehicleEve
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
-    private final String job;
-
-    private transient PipelineHealth health;
     private transient Counter eventsIn;
     private transient Counter invalid;
     private transient Map<String, Counter> byReason;
@@ -47,20 +42,7 @@ public final class SplitInvalidRecords extends AbstractStreamOperator<VehicleEve
 
     /** @param job the job's name, the {@code job} label of its health series */
     public SplitInvalidRecords(String job) {
-        this.job = job;
-    }
-
-    @Override
-    public void initializeState(StateInitializationContext context) throws Exception {
-        super.initializeState(context);
-        health = new PipelineHealth(job, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
-        health.initializeState(context);
-    }
-
-    @Override
-    public void snapshotState(StateSnapshotContext context) throws Exception {
-        super.snapshotState(context);
-        health.snapshotState(context);
+        super(job);
     }
 
     @Override
@@ -68,14 +50,14 @@ public final class SplitInvalidRecords extends AbstractStreamOperator<VehicleEve
         super.open();
         metrics = getMetricGroup();
         newestEventTime = Long.MIN_VALUE;
-        eventsIn = health.counter(JobMetrics.counter(metrics, "vehicleEventsIn"), PipelineHealth.EVENTS_IN, Map.of());
+        eventsIn = health().counter(JobMetrics.counter(metrics, "vehicleEventsIn"), PipelineHealth.EVENTS_IN,
+                Map.of());
         invalid = JobMetrics.counter(metrics, "invalidRecords");
         byReason = new HashMap<>();
         for (RejectReason reason : RejectReason.values()) {
             counterFor(reason.code());
         }
-        health.gaugeMillisAsSeconds(PipelineHealth.EVENT_TIME_LAG, this::eventTimeLagMs);
-        health.start(getProcessingTimeService(), output);
+        health().gaugeMillisAsSeconds(PipelineHealth.EVENT_TIME_LAG, this::eventTimeLagMs);
     }
 
     @Override
@@ -96,14 +78,8 @@ public final class SplitInvalidRecords extends AbstractStreamOperator<VehicleEve
         output.collect(DEAD_LETTERS, element.replace(letter));
     }
 
-    @Override
-    public void finish() throws Exception {
-        health.emit(output, getProcessingTimeService().getCurrentProcessingTime());
-        super.finish();
-    }
-
     private Counter counterFor(String reason) {
-        return byReason.computeIfAbsent(reason, r -> health.counter(
+        return byReason.computeIfAbsent(reason, r -> health().counter(
                 JobMetrics.counter(metrics, "reason", r, "invalidRecordsByReason"),
                 PipelineHealth.DEAD_LETTERS, Map.of("reason", r)));
     }
