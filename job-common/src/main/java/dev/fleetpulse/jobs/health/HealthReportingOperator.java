@@ -6,7 +6,8 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 
 /**
  * An operator that reports part of its job's health ({@link PipelineHealth}): it restores and checkpoints the counts,
- * writes them every {@link PipelineHealth#INTERVAL} from when it opens, and once more when its input ends. Subclasses
+ * writes counters when a checkpoint completes (every {@link PipelineHealth#INTERVAL} without checkpointing) and gauges
+ * every {@link PipelineHealth#INTERVAL} from when it opens, and everything once more when its input ends. Subclasses
  * register their counters and gauges with {@link #health()} in {@code open}, after {@code super.open()}: the first
  * emission runs on the mailbox after {@code open} returns.
  */
@@ -43,6 +44,12 @@ public abstract class HealthReportingOperator<OUT> extends AbstractStreamOperato
     public void open() throws Exception {
         super.open();
         health.start(getProcessingTimeService(), output);
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        health.checkpointCompleted(checkpointId, output, getProcessingTimeService().getCurrentProcessingTime());
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.LongUnaryOperator;
 
@@ -27,19 +28,22 @@ import java.util.function.LongUnaryOperator;
  * sink: where nothing scrapes the jobs (Amazon Managed Service for Apache Flink with AMP), the dashboard's
  * pipeline-health row and the pipeline alerts read these series; locally they are the same.
  *
- * <p>Every {@value #INTERVAL_SECONDS} s the operator emits one sample per counter and gauge to {@link #SERIES}, named
- * {@code fleetpulse_pipeline_*} and labelled {@code job} and {@code subtask} (plus the counter's own labels, such as
- * {@code reason}), stamped with the processing time. The job unions that side output into the stream before the
- * sink's key-by, so each series is written by one sink subtask, in order.
+ * <p>The operator emits its samples to {@link #SERIES}, named {@code fleetpulse_pipeline_*} and labelled {@code job}
+ * and {@code subtask} (plus a counter's own labels, such as {@code reason}), stamped with the processing time. The job
+ * unions that side output into the stream before the sink's key-by, so each series is written by one sink subtask, in
+ * order. Gauges are written every {@value #INTERVAL_SECONDS} s.
  *
- * <p>Counters are monotonic across restarts: their counts are in the operator's checkpointed state and a restored
- * subtask continues from them (the records replayed after the checkpoint are counted again, exactly as they are
- * processed again). The state is a union list state keyed by subtask index, so after rescaling each subtask takes its
- * own index's counts; series of subtasks that no longer exist simply stop.
+ * <p>Counters never go back, also across restarts, and count each record once: they are in the operator's
+ * checkpointed state, a restored subtask continues from them, and the records replayed after the checkpoint are
+ * counted again exactly as they are processed again. So that no written value is ever above what a restore brings
+ * back, a counter is written with the count of each checkpoint when that checkpoint completes (a restore starts from
+ * the latest completed one), not in between; before the first checkpoint, and without checkpointing, every
+ * {@value #INTERVAL_SECONDS} s. The state is
+ * a union list state keyed by subtask index, so after rescaling each subtask takes its own index's counts; series of
+ * subtasks that no longer exist simply stop.
  *
- * <p>Use from an operator: create it in {@code initializeState} and call its {@link #initializeState} there, call
- * {@link #snapshotState} from the operator's, register counters and gauges in {@code open}, then {@link #start}; on
- * {@code finish}, {@link #emit} once more.
+ * <p>Use from an operator through {@link HealthReportingOperator}, which calls each method at its point of the
+ * operator's life.
  */
 public final class PipelineHealth {
 
@@ -70,7 +74,10 @@ public final class PipelineHealth {
     private final Map<String, Tracked> counters = new LinkedHashMap<>();
     private final Map<String, Gauge> gauges = new LinkedHashMap<>();
     private final Map<String, Long> restored = new HashMap<>();
+    /** Counts at each snapshot not yet known complete, by checkpoint id. */
+    private final NavigableMap<Long, Map<String, Long>> pending = new TreeMap<>();
     private ListState<HealthCount> state;
+    private boolean countersAtCheckpoints;
 
     /**
      * One checkpointed count.
@@ -96,6 +103,8 @@ public final class PipelineHealth {
     /** Restores this subtask's counts; call from the operator's {@code initializeState}. */
     public void initializeState(StateInitializationContext context) throws Exception {
         state = context.getOperatorStateStore().getUnionListState(STATE);
+        // A restored job checkpoints: its counters wait for completed checkpoints from the start.
+        countersAtCheckpoints = context.isRestored();
         if (context.isRestored()) {
             for (HealthCount count : state.get()) {
                 if (count.subtask() == subtask) {
@@ -107,9 +116,25 @@ public final class PipelineHealth {
 
     /** Stores this subtask's counts; call from the operator's {@code snapshotState}. */
     public void snapshotState(StateSnapshotContext context) throws Exception {
-        List<HealthCount> counts = new ArrayList<>(counters.size());
-        counters.forEach((id, tracked) -> counts.add(new HealthCount(subtask, id, tracked.counter().getCount())));
-        state.update(counts);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counters.forEach((id, tracked) -> counts.put(id, tracked.counter().getCount()));
+        List<HealthCount> entries = new ArrayList<>(counts.size());
+        counts.forEach((id, count) -> entries.add(new HealthCount(subtask, id, count)));
+        state.update(entries);
+        countersAtCheckpoints = true;
+        pending.put(context.getCheckpointId(), counts);
+    }
+
+    /** Writes the counts of a completed checkpoint; call from the operator's {@code notifyCheckpointComplete}. */
+    public <T> void checkpointCompleted(long checkpointId, Output<StreamRecord<T>> output, long now) {
+        Map<String, Long> counts = pending.get(checkpointId);
+        pending.headMap(checkpointId, true).clear();
+        if (counts != null) {
+            counts.forEach((id, count) -> {
+                Tracked tracked = counters.get(id);
+                output.collect(SERIES, new StreamRecord<>(series(tracked.name(), tracked.labels(), count, now), now));
+            });
+        }
     }
 
     /**
@@ -134,16 +159,33 @@ public final class PipelineHealth {
         gauges.put(name, new Gauge(name, millisAt, 1e-3));
     }
 
-    /** Emits every series now and then every {@link #INTERVAL}, on the operator's mailbox thread. */
+    /**
+     * Writes every series now and then every {@link #INTERVAL}, on the operator's mailbox thread; counters only until
+     * the first checkpoint, then when checkpoints complete. The counts written before the first checkpoint are never
+     * above it, and a failure before it completes starts the job afresh, which Prometheus sees as a counter reset.
+     */
     public <T> void start(ProcessingTimeService time, Output<StreamRecord<T>> output) {
         long interval = INTERVAL.toMillis();
-        time.scheduleWithFixedDelay(now -> emit(output, now), 0, interval);
+        time.scheduleWithFixedDelay(now -> {
+            if (!countersAtCheckpoints) {
+                emitCounters(output, now);
+            }
+            emitGauges(output, now);
+        }, 0, interval);
     }
 
-    /** Emits every series now, e.g. when a bounded input ends and no later emission would come. */
+    /** Writes every series now: when a bounded input ends, no checkpoint and no timer follow. */
     public <T> void emit(Output<StreamRecord<T>> output, long now) {
+        emitCounters(output, now);
+        emitGauges(output, now);
+    }
+
+    private <T> void emitCounters(Output<StreamRecord<T>> output, long now) {
         counters.values().forEach(t -> output.collect(SERIES,
                 new StreamRecord<>(series(t.name(), t.labels(), t.counter().getCount(), now), now)));
+    }
+
+    private <T> void emitGauges(Output<StreamRecord<T>> output, long now) {
         gauges.values().forEach(g -> output.collect(SERIES,
                 new StreamRecord<>(series(g.name(), Map.of(), g.valueAt().applyAsLong(now) * g.scale(), now), now)));
     }

@@ -42,8 +42,7 @@ class SplitInvalidRecordsTest {
     }
 
     @Test
-    void shouldWriteItsHealthEveryFiveSecondsAndContinueTheCountsAfterARestore() throws Exception {
-        OperatorSubtaskState checkpoint;
+    void shouldWriteItsHealthEveryFiveSecondsUntilTheFirstCheckpoint() throws Exception {
         try (OneInputStreamOperatorTestHarness<IncomingRecord, VehicleEvent> harness = open(null)) {
             harness.processElement(valid(T0 - 3_000), T0);
             harness.processElement(valid(T0 - 2_000), T0);
@@ -54,15 +53,45 @@ class SplitInvalidRecordsTest {
                     .containsEntry("fleetpulse_pipeline_dead_letters_total{reason=malformed-json}", 1.0)
                     .containsEntry("fleetpulse_pipeline_dead_letters_total{reason=late}", 0.0)
                     .containsEntry("fleetpulse_pipeline_event_time_lag_seconds{}", 7.0);
-            checkpoint = harness.snapshot(1, T0 + 5_000);
+        }
+    }
+
+    /**
+     * After the first checkpoint a counter is written only with a completed checkpoint's count, so nothing written
+     * before a failure is above what the restore brings back, and the restored counts go on from there.
+     */
+    @Test
+    void shouldWriteCountersOnlyAtCompletedCheckpointsSoThatARestoreNeverGoesBelowAWrittenValue() throws Exception {
+        OperatorSubtaskState checkpoint;
+        try (OneInputStreamOperatorTestHarness<IncomingRecord, VehicleEvent> harness = open(null)) {
+            harness.processElement(valid(T0), T0);
+            harness.processElement(valid(T0), T0);
+            checkpoint = harness.snapshot(1, T0 + 1_000);
+            harness.notifyOfCompletedCheckpoint(1);
+            assertThat(latestHealth(harness)).containsEntry("fleetpulse_pipeline_events_in_total{}", 2.0);
+
+            harness.processElement(valid(T0), T0);
+            harness.processElement(valid(T0), T0);
+            harness.setProcessingTime(T0 + 5_000);
+            harness.snapshot(2, T0 + 6_000); // the job fails before checkpoint 2 completes
+
+            assertThat(latestHealth(harness)).as("written before the failure")
+                    .containsEntry("fleetpulse_pipeline_events_in_total{}", 2.0);
         }
         try (OneInputStreamOperatorTestHarness<IncomingRecord, VehicleEvent> restored = open(checkpoint)) {
-            restored.processElement(valid(T0 + 9_000), T0);
+            restored.processElement(valid(T0), T0); // the two events after checkpoint 1, replayed
+            restored.processElement(valid(T0), T0);
             restored.processElement(invalid(RejectReason.MALFORMED_JSON), T0);
-            restored.setProcessingTime(T0 + 10_000);
+            restored.setProcessingTime(T0 + 5_000);
+            assertThat(latestHealth(restored)).as("gauges only, until a checkpoint completes")
+                    .doesNotContainKey("fleetpulse_pipeline_events_in_total{}")
+                    .containsKey("fleetpulse_pipeline_event_time_lag_seconds{}");
 
-            assertThat(latestHealth(restored)).containsEntry("fleetpulse_pipeline_events_in_total{}", 3.0)
-                    .containsEntry("fleetpulse_pipeline_dead_letters_total{reason=malformed-json}", 2.0);
+            restored.snapshot(3, T0 + 6_000);
+            restored.notifyOfCompletedCheckpoint(3);
+
+            assertThat(latestHealth(restored)).containsEntry("fleetpulse_pipeline_events_in_total{}", 4.0)
+                    .containsEntry("fleetpulse_pipeline_dead_letters_total{reason=malformed-json}", 1.0);
         }
     }
 
