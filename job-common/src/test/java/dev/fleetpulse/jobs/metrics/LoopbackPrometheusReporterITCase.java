@@ -29,7 +29,7 @@ class LoopbackPrometheusReporterITCase {
     void shouldServeARunningJobsMetricsUnderFlinksPrometheusNames() throws Exception {
         int port = Ports.freePort();
         StreamExecutionEnvironment env = JobEnvironment.createLocal(
-                new JobEnvironment.LocalOptions(0, Duration.ZERO, 1, port));
+                new JobEnvironment.LocalOptions(0, Duration.ZERO, 1, port, JobEnvironment.HASHMAP));
         env.fromSequence(0, Long.MAX_VALUE).map(new CountingMap()).name("Count ticks").sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("reporter test");
         try {
