@@ -468,13 +468,14 @@ public final class EndToEnd {
             long lastChange = System.nanoTime();
             for (int sample = 0; ; sample++) {
                 long done = progress.getAsLong();
+                // Checked before sampling, which reads the JVM's /proc entries.
+                if (!jvm.isAlive()) {
+                    throw new IllegalStateException("The job's JVM ended after " + done + " events");
+                }
                 if (sampler.add(done)) {
                     doneNanos = System.nanoTime();
                     refreshCheckpoints();
                     return;
-                }
-                if (!jvm.isAlive()) {
-                    throw new IllegalStateException("The job's JVM ended after " + done + " events");
                 }
                 if (done != lastDone) {
                     lastDone = done;

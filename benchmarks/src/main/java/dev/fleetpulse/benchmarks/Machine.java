@@ -3,7 +3,6 @@ package dev.fleetpulse.benchmarks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -93,8 +92,10 @@ final class Machine {
                 String stat;
                 try {
                     stat = Files.readString(task.resolve("stat"));
-                } catch (NoSuchFileException threadEnded) {
-                    continue; // it ended between the listing and the read: nothing left to count
+                } catch (IOException threadEnded) {
+                    // It ended between the listing and the read: the file is gone (ENOENT) or no longer readable
+                    // (ESRCH, "No such process"). The listing itself succeeded, so the process is there.
+                    continue;
                 }
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                 threads.put(Long.parseLong(task.getFileName().toString()), new ThreadCpu(name, cpuTime(stat)));
