@@ -416,8 +416,8 @@ public final class EndToEnd {
                 Math.round(f.eventsPerSecondWhole()), orDash(Math.round(f.eventsPerSecondSteady()), f.steady()),
                 f.cpuSecondsPerMillionWhole(), orDash(f.cpuSecondsPerMillionSteady(), f.steady()),
                 f.peakRssKiB() / 1024,
-                c.completed() == 0 ? "none" : String.format(Locale.ROOT, "%,d / %,d", c.maxDurationMs(),
-                        c.lastDurationMs()),
+                (c.completed() == 0 ? "none" : String.format(Locale.ROOT, "%,d / %,d", c.maxDurationMs(),
+                        c.lastDurationMs())) + (c.failed() == 0 ? "" : " (" + c.failed() + " failed)"),
                 c.completed() == 0 ? "none" : String.format(Locale.ROOT, "%,.1f / %,.1f", c.maxSizeBytes() / 1024.0,
                         c.lastSizeBytes() / 1024.0),
                 samplesWritten, matched, String.format(Locale.ROOT, "%.2f / %.2f", loadBefore, loadAfter));
