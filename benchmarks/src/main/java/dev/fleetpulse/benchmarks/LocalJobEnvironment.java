@@ -21,7 +21,7 @@ final class LocalJobEnvironment {
      */
     static StreamExecutionEnvironment create(int parallelism) {
         StreamExecutionEnvironment env = JobEnvironment.createLocal(new JobEnvironment.LocalOptions(0,
-                JobEnvironment.DEFAULT_CHECKPOINT_INTERVAL, parallelism, 0));
+                JobEnvironment.DEFAULT_CHECKPOINT_INTERVAL, parallelism, 0, JobEnvironment.HASHMAP));
         Configuration measured = new Configuration();
         measured.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
         measured.set(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, false);

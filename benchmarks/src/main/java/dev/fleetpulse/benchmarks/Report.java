@@ -51,6 +51,16 @@ final class Report {
         notes.add(note);
     }
 
+    /** As {@link #print()}, with the table in Markdown, ready to paste into docs/benchmarks.md. */
+    void printMarkdown() {
+        System.out.println();
+        System.out.println("== " + harness + " figures");
+        System.out.println("| " + String.join(" | ", header) + " |");
+        System.out.println("|" + "---|".repeat(header.size()));
+        rows.forEach(row -> System.out.println("| " + String.join(" | ", row) + " |"));
+        printNotesAndLoad();
+    }
+
     /** Prints the table, the notes and the load average at the end. */
     void print() {
         int[] widths = header.stream().mapToInt(String::length).toArray();
@@ -68,6 +78,10 @@ final class Report {
         }
         System.out.println(rule.toString().stripTrailing());
         rows.forEach(row -> printRow(row, widths));
+        printNotesAndLoad();
+    }
+
+    private void printNotesAndLoad() {
         notes.forEach(note -> System.out.println("note: " + note));
         System.out.println("load average at end: " + Machine.loadAverage());
     }

@@ -1,6 +1,9 @@
 package dev.fleetpulse.benchmarks;
 
 import dev.fleetpulse.localstack.LocalPrometheus;
+import dev.fleetpulse.localstack.PrometheusQueryClient;
+
+import java.time.Duration;
 
 /** What a harness's Prometheus holds after a run, to check a run wrote what it should and to size it. */
 final class StoredSamples {
@@ -10,9 +13,14 @@ final class StoredSamples {
 
     /** Samples of the given metrics stored in the last hour (one query per metric: names must stay apart). */
     static long samples(LocalPrometheus prometheus, String... metrics) {
+        return samples(prometheus.queryClient(), Duration.ofHours(1), metrics);
+    }
+
+    /** Samples of the given metrics stored within {@code range} before now. */
+    static long samples(PrometheusQueryClient prometheus, Duration range, String... metrics) {
         long total = 0;
         for (String metric : metrics) {
-            total += sum(prometheus, "sum(count_over_time(" + metric + "[1h]))");
+            total += sum(prometheus, "sum(count_over_time(" + metric + "[" + range.toSeconds() + "s]))");
         }
         return total;
     }
@@ -21,12 +29,12 @@ final class StoredSamples {
     static long series(LocalPrometheus prometheus, String... metrics) {
         long total = 0;
         for (String metric : metrics) {
-            total += sum(prometheus, "count(last_over_time(" + metric + "[1h]))");
+            total += sum(prometheus.queryClient(), "count(last_over_time(" + metric + "[1h]))");
         }
         return total;
     }
 
-    private static long sum(LocalPrometheus prometheus, String promql) {
-        return prometheus.queryClient().query(promql).stream().mapToLong(s -> (long) s.value()).sum();
+    private static long sum(PrometheusQueryClient prometheus, String promql) {
+        return prometheus.query(promql).stream().mapToLong(s -> (long) s.value()).sum();
     }
 }

@@ -14,6 +14,7 @@ import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -37,8 +38,10 @@ import org.slf4j.LoggerFactory;
  *
  * Local runs take these command-line flags (see {@code ApplicationProperties#flags()}):
  * {@code --web-ui [port]} (default port {@value #DEFAULT_WEB_UI_PORT}), {@code --checkpoint-interval DURATION}
- * ({@code 10s}, {@code 500ms}; {@code 0} or {@code off} disables), {@code --parallelism N}, and
- * {@code --metrics-port N} (serve the job's Flink metrics for Prometheus at {@code http://127.0.0.1:N/metrics}).
+ * ({@code 10s}, {@code 500ms}; {@code 0} or {@code off} disables), {@code --parallelism N},
+ * {@code --metrics-port N} (serve the job's Flink metrics for Prometheus at {@code http://127.0.0.1:N/metrics}) and
+ * {@code --state-backend hashmap|rocksdb} (Flink's {@code state.backend.type}; {@code rocksdb} is what MSF runs, and
+ * needs {@code flink-statebackend-rocksdb} on the class path, which the jobs declare {@code provided}).
  *
  * <p>Object reuse is on in both cases: every record type of our jobs is an immutable record and no function keeps a
  * reference to its input, so handing chained operators the same object is safe and saves a copy per record.
@@ -52,15 +55,21 @@ public final class JobEnvironment {
     public static final String CHECKPOINT_INTERVAL_FLAG = "checkpoint-interval";
     public static final String PARALLELISM_FLAG = "parallelism";
     public static final String METRICS_PORT_FLAG = "metrics-port";
+    public static final String STATE_BACKEND_FLAG = "state-backend";
     /** Read by {@code ApplicationProperties}, listed here so it is not reported as unknown. */
     private static final String CONFIG_FLAG = "config";
-    private static final Set<String> KNOWN_FLAGS =
-            Set.of(WEB_UI_FLAG, CHECKPOINT_INTERVAL_FLAG, PARALLELISM_FLAG, METRICS_PORT_FLAG, CONFIG_FLAG);
+    private static final Set<String> KNOWN_FLAGS = Set.of(WEB_UI_FLAG, CHECKPOINT_INTERVAL_FLAG, PARALLELISM_FLAG,
+            METRICS_PORT_FLAG, STATE_BACKEND_FLAG, CONFIG_FLAG);
 
     public static final int DEFAULT_WEB_UI_PORT = 8081;
     /** Where local runs keep their checkpoints. */
     public static final Path LOCAL_CHECKPOINTS = Path.of(System.getProperty("java.io.tmpdir"), "fleetpulse-checkpoints");
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+    /** Flink's default state backend: keyed state as objects on the heap. */
+    public static final String HASHMAP = "hashmap";
+    /** The state backend of Amazon Managed Service for Apache Flink: keyed state serialized in embedded RocksDB. */
+    public static final String ROCKSDB = "rocksdb";
+    private static final String ROCKSDB_FACTORY = "org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackendFactory";
 
     /** A resource of flink-runtime-web: present means the MiniCluster can serve the web UI. */
     private static final String WEB_UI_RESOURCE = "web/index.html";
@@ -75,10 +84,12 @@ public final class JobEnvironment {
      * @param checkpointInterval {@link Duration#ZERO} disables checkpointing
      * @param parallelism 0 for Flink's default (the number of cores)
      * @param metricsPort port on 127.0.0.1 where Prometheus can scrape the job's Flink metrics; 0 for none
+     * @param stateBackend {@value #HASHMAP} or {@value #ROCKSDB}
      */
-    public record LocalOptions(int webUiPort, Duration checkpointInterval, int parallelism, int metricsPort) {
+    public record LocalOptions(int webUiPort, Duration checkpointInterval, int parallelism, int metricsPort,
+                               String stateBackend) {
 
-        public static final LocalOptions DEFAULTS = new LocalOptions(0, DEFAULT_CHECKPOINT_INTERVAL, 0, 0);
+        public static final LocalOptions DEFAULTS = new LocalOptions(0, DEFAULT_CHECKPOINT_INTERVAL, 0, 0, HASHMAP);
 
         public LocalOptions {
             if (webUiPort < 0 || webUiPort > 65_535) {
@@ -93,11 +104,15 @@ public final class JobEnvironment {
             if (metricsPort < 0 || metricsPort > 65_535) {
                 throw new IllegalArgumentException("metricsPort must be in [0, 65535], was " + metricsPort);
             }
+            if (!stateBackend.equals(HASHMAP) && !stateBackend.equals(ROCKSDB)) {
+                throw new IllegalArgumentException("stateBackend must be " + HASHMAP + " or " + ROCKSDB + ", was "
+                        + stateBackend);
+            }
         }
 
         /**
-         * Reads {@code --web-ui [port]}, {@code --checkpoint-interval DURATION}, {@code --parallelism N} and
-         * {@code --metrics-port N}.
+         * Reads {@code --web-ui [port]}, {@code --checkpoint-interval DURATION}, {@code --parallelism N},
+         * {@code --metrics-port N} and {@code --state-backend hashmap|rocksdb}.
          *
          * @throws IllegalArgumentException listing every bad flag value
          */
@@ -123,10 +138,16 @@ public final class JobEnvironment {
             if (metricsPortText != null) {
                 metricsPort = parseInt(metricsPortText, 1, 65_535, METRICS_PORT_FLAG, problems);
             }
+            String stateBackend = flags.getOrDefault(STATE_BACKEND_FLAG, HASHMAP).strip();
+            if (!stateBackend.equals(HASHMAP) && !stateBackend.equals(ROCKSDB)) {
+                problems.add("--" + STATE_BACKEND_FLAG + " must be " + HASHMAP + " or " + ROCKSDB + ", was '"
+                        + stateBackend + "'");
+                stateBackend = HASHMAP;
+            }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("Bad command-line flags:\n  - " + String.join("\n  - ", problems));
             }
-            return new LocalOptions(webUiPort, interval, parallelism, metricsPort);
+            return new LocalOptions(webUiPort, interval, parallelism, metricsPort, stateBackend);
         }
 
         private static int parseInt(String text, int min, int max, String flag, List<String> problems) {
@@ -179,8 +200,9 @@ public final class JobEnvironment {
             return context;
         }
         flags.keySet().stream().filter(f -> !KNOWN_FLAGS.contains(f)).sorted().forEach(f ->
-                LOG.warn("Ignoring unknown flag --{}; known: --{}, --{}, --{}, --{}, --{}", f,
-                        CONFIG_FLAG, WEB_UI_FLAG, CHECKPOINT_INTERVAL_FLAG, PARALLELISM_FLAG, METRICS_PORT_FLAG));
+                LOG.warn("Ignoring unknown flag --{}; known: --{}, --{}, --{}, --{}, --{}, --{}", f,
+                        CONFIG_FLAG, WEB_UI_FLAG, CHECKPOINT_INTERVAL_FLAG, PARALLELISM_FLAG, METRICS_PORT_FLAG,
+                        STATE_BACKEND_FLAG));
         return createLocal(LocalOptions.fromFlags(flags));
     }
 
@@ -198,6 +220,7 @@ public final class JobEnvironment {
             config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
             config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, LOCAL_CHECKPOINTS.toUri().toString());
         }
+        config.set(StateBackendOptions.STATE_BACKEND, stateBackend(options.stateBackend()));
         if (options.metricsPort() > 0) {
             config.setString("metrics.reporter.prom.factory.class", LoopbackPrometheusReporterFactory.class.getName());
             config.setString("metrics.reporter.prom." + LoopbackPrometheusReporterFactory.PORT,
@@ -220,10 +243,28 @@ public final class JobEnvironment {
         if (!options.checkpointInterval().isZero()) {
             env.enableCheckpointing(options.checkpointInterval().toMillis());
         }
-        LOG.info("Running locally on a MiniCluster bound to {}: parallelism {}, checkpoint interval {}",
-                LOOPBACK, env.getParallelism(),
-                options.checkpointInterval().isZero() ? "off" : options.checkpointInterval());
+        LOG.info("Running locally on a MiniCluster bound to {}: parallelism {}, checkpoint interval {}, "
+                + "state backend {}", LOOPBACK, env.getParallelism(),
+                options.checkpointInterval().isZero() ? "off" : options.checkpointInterval(), options.stateBackend());
         return env;
+    }
+
+    /**
+     * The state backend's name for Flink, after checking that RocksDB can be loaded: otherwise Flink would fail only
+     * at job submission, with a class-loading error that does not say which jar is missing.
+     */
+    private static String stateBackend(String name) {
+        if (name.equals(ROCKSDB)) {
+            try {
+                Class.forName(ROCKSDB_FACTORY, false, JobEnvironment.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("--" + STATE_BACKEND_FLAG + " " + ROCKSDB + " needs "
+                        + "org.apache.flink:flink-statebackend-rocksdb on the class path; the jobs declare it "
+                        + "provided, so run with the provided dependencies (scripts/run-job.sh, or IntelliJ's \"Add "
+                        + "dependencies with provided scope to classpath\")", e);
+            }
+        }
+        return name;
     }
 
     /**

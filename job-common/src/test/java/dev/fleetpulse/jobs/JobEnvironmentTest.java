@@ -11,6 +11,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -20,7 +21,8 @@ class JobEnvironmentTest {
 
     @Test
     void shouldCheckpointEveryTenSecondsWithoutWebUiWhenNoFlagsAreGiven() {
-        assertThat(LocalOptions.fromFlags(Map.of())).isEqualTo(new LocalOptions(0, Duration.ofSeconds(10), 0, 0));
+        assertThat(LocalOptions.fromFlags(Map.of()))
+                .isEqualTo(new LocalOptions(0, Duration.ofSeconds(10), 0, 0, JobEnvironment.HASHMAP));
     }
 
     @Test
@@ -32,9 +34,9 @@ class JobEnvironmentTest {
     void shouldReadEveryLocalFlagWhenAllAreGiven() {
         LocalOptions options = LocalOptions.fromFlags(
                 Map.of("web-ui", "8090", "checkpoint-interval", "500ms", "parallelism", "2", "metrics-port", "9249",
-                        "config", "x.json"));
+                        "state-backend", "rocksdb", "config", "x.json"));
 
-        assertThat(options).isEqualTo(new LocalOptions(8090, Duration.ofMillis(500), 2, 9249));
+        assertThat(options).isEqualTo(new LocalOptions(8090, Duration.ofMillis(500), 2, 9249, JobEnvironment.ROCKSDB));
     }
 
     @Test
@@ -46,11 +48,12 @@ class JobEnvironmentTest {
     @Test
     void shouldListEveryBadFlagWhenSeveralAreWrong() {
         assertThatThrownBy(() -> LocalOptions.fromFlags(
-                Map.of("web-ui", "70000", "checkpoint-interval", "soon", "parallelism", "0")))
+                Map.of("web-ui", "70000", "checkpoint-interval", "soon", "parallelism", "0", "state-backend", "heap")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--web-ui must be an integer in [1, 65535], was '70000'")
                 .hasMessageContaining("--checkpoint-interval must be a duration such as 10s or 500ms, or off; was 'soon'")
-                .hasMessageContaining("--parallelism must be an integer in [1, 10000], was '0'");
+                .hasMessageContaining("--parallelism must be an integer in [1, 10000], was '0'")
+                .hasMessageContaining("--state-backend must be hashmap or rocksdb, was 'heap'");
     }
 
     @Test
@@ -80,6 +83,14 @@ class JobEnvironmentTest {
                 .containsEntry("metrics.reporter.prom.factory.class",
                         "dev.fleetpulse.jobs.metrics.LoopbackPrometheusReporterFactory")
                 .containsEntry("metrics.reporter.prom.port", "9249");
+    }
+
+    @Test
+    void shouldKeepStateOnTheHeapUnlessRocksDbIsAsked() {
+        assertThat(JobEnvironment.create(Map.of()).getConfiguration().get(StateBackendOptions.STATE_BACKEND))
+                .isEqualTo("hashmap");
+        assertThat(JobEnvironment.create(Map.of("state-backend", "rocksdb")).getConfiguration()
+                .get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
     }
 
     @Test

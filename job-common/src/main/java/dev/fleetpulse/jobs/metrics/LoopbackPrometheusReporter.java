@@ -20,8 +20,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -104,7 +107,7 @@ public final class LoopbackPrometheusReporter implements MetricReporter {
     }
 
     private void serve(HttpExchange exchange) throws IOException {
-        byte[] page = render().getBytes(StandardCharsets.UTF_8);
+        byte[] page = render(requestedNames(exchange.getRequestURI().getRawQuery())).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
         exchange.sendResponseHeaders(200, page.length);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -112,11 +115,31 @@ public final class LoopbackPrometheusReporter implements MetricReporter {
         }
     }
 
-    /** The exposition text format of every metric registered now. */
-    String render() {
+    /**
+     * The metric names a scrape asks for with {@code name[]=NAME} parameters, the filter of Prometheus's own client
+     * libraries; empty for all. A reader that polls one metric often (the end-to-end benchmark polls the source's
+     * record count five times a second) then costs the job a few lines instead of the whole page: about 1,700 lines
+     * and 14 ms of CPU for the pre-processor at parallelism 2.
+     */
+    static Set<String> requestedNames(String rawQuery) {
+        if (rawQuery == null) {
+            return Set.of();
+        }
+        Set<String> names = new HashSet<>();
+        for (String parameter : rawQuery.split("&")) {
+            int eq = parameter.indexOf('=');
+            if (eq > 0 && URLDecoder.decode(parameter.substring(0, eq), StandardCharsets.UTF_8).equals("name[]")) {
+                names.add(URLDecoder.decode(parameter.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return names;
+    }
+
+    /** The exposition text format of the metrics registered now with the given names, or of all when none given. */
+    String render(Set<String> names) {
         StringBuilder page = new StringBuilder();
         families.forEach((name, family) -> {
-            if (family.isEmpty()) {
+            if (family.isEmpty() || !(names.isEmpty() || names.contains(name))) {
                 return;
             }
             boolean summary = family.values().iterator().next() instanceof Histogram;

@@ -21,7 +21,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A local run with {@code --metrics-port}: a real job's operator metrics, and one of its own counters, appear on
- * 127.0.0.1 under the names and labels Flink's Prometheus reporter gives them, which the dashboards query.
+ * 127.0.0.1 under the names and labels Flink's Prometheus reporter gives them, which the dashboards query; a scrape
+ * that names metrics gets only those.
  */
 class LoopbackPrometheusReporterITCase {
 
@@ -29,7 +30,7 @@ class LoopbackPrometheusReporterITCase {
     void shouldServeARunningJobsMetricsUnderFlinksPrometheusNames() throws Exception {
         int port = Ports.freePort();
         StreamExecutionEnvironment env = JobEnvironment.createLocal(
-                new JobEnvironment.LocalOptions(0, Duration.ZERO, 1, port));
+                new JobEnvironment.LocalOptions(0, Duration.ZERO, 1, port, JobEnvironment.HASHMAP));
         env.fromSequence(0, Long.MAX_VALUE).map(new CountingMap()).name("Count ticks").sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("reporter test");
         try {
@@ -40,14 +41,22 @@ class LoopbackPrometheusReporterITCase {
             assertThat(page).contains("# TYPE flink_taskmanager_job_task_operator_ticks gauge")
                     .containsPattern("flink_taskmanager_job_task_operator_numRecordsIn\\{[^}]*job_name=\"reporter_test\"")
                     .containsPattern("flink_jobmanager_job_numRestarts\\{[^}]*job_name=\"reporter_test\"[^}]*\\} 0\\.0");
+            assertThat(scrape(port, "?name[]=flink_taskmanager_job_task_operator_ticks").lines()
+                    .filter(line -> !line.startsWith("#")))
+                    .isNotEmpty()
+                    .allMatch(line -> line.startsWith("flink_taskmanager_job_task_operator_ticks{"));
         } finally {
             job.cancel().get();
         }
     }
 
     private static String scrape(int port) throws Exception {
+        return scrape(port, "");
+    }
+
+    private static String scrape(int port, String query) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics" + query)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();

@@ -55,6 +55,14 @@ class LoopbackPrometheusReporterTest {
     }
 
     @Test
+    void shouldReadTheRequestedMetricNamesFromNameParametersEncodedOrNot() {
+        assertThat(LoopbackPrometheusReporter.requestedNames(
+                "name[]=flink_a&name%5B%5D=flink_b&other=flink_c&name[]"))
+                .containsExactlyInAnyOrder("flink_a", "flink_b");
+        assertThat(LoopbackPrometheusReporter.requestedNames(null)).isEmpty();
+    }
+
+    @Test
     void shouldRequireAPort() {
         assertThatThrownBy(() -> new LoopbackPrometheusReporterFactory().createMetricReporter(new Properties()))
                 .hasMessageContaining("metrics.reporter.<name>.port is required");

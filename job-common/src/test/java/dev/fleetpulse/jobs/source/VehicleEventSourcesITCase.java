@@ -101,7 +101,7 @@ class VehicleEventSourcesITCase {
         KafkaSourceConfig config = KafkaSourceConfig.read(reader, "sources-it");
         reader.validate();
         StreamExecutionEnvironment env = JobEnvironment.createLocal(
-                new JobEnvironment.LocalOptions(0, Duration.ZERO, 1, 0));
+                new JobEnvironment.LocalOptions(0, Duration.ZERO, 1, 0, JobEnvironment.HASHMAP));
         List<Long> measurements = new ArrayList<>();
         env.fromSource(VehicleEventSources.kafkaSourceBuilder(config).setBounded(OffsetsInitializer.latest()).build(),
                         WatermarkStrategy.noWatermarks(), "events")
