@@ -54,7 +54,7 @@ public abstract class HealthReportingOperator<OUT> extends AbstractStreamOperato
 
     @Override
     public void finish() throws Exception {
-        health.emit(output, getProcessingTimeService().getCurrentProcessingTime());
+        health.emitFinal(output, getProcessingTimeService().getCurrentProcessingTime());
         super.finish();
     }
 }

@@ -78,6 +78,8 @@ public final class PipelineHealth {
     private final NavigableMap<Long, Map<String, Long>> pending = new TreeMap<>();
     private ListState<HealthCount> state;
     private boolean countersAtCheckpoints;
+    /** The input ended and the final counts went out: a checkpoint completing later writes no older ones. */
+    private boolean finalCountsWritten;
 
     /**
      * One checkpointed count.
@@ -129,7 +131,7 @@ public final class PipelineHealth {
     public <T> void checkpointCompleted(long checkpointId, Output<StreamRecord<T>> output, long now) {
         Map<String, Long> counts = pending.get(checkpointId);
         pending.headMap(checkpointId, true).clear();
-        if (counts != null) {
+        if (counts != null && !finalCountsWritten) {
             counts.forEach((id, count) -> {
                 Tracked tracked = counters.get(id);
                 output.collect(SERIES, new StreamRecord<>(series(tracked.name(), tracked.labels(), count, now), now));
@@ -174,10 +176,11 @@ public final class PipelineHealth {
         }, 0, interval);
     }
 
-    /** Writes every series now: when a bounded input ends, no checkpoint and no timer follow. */
-    public <T> void emit(Output<StreamRecord<T>> output, long now) {
+    /** Writes every series now, for the last time: the input ended, and no timer follows. */
+    public <T> void emitFinal(Output<StreamRecord<T>> output, long now) {
         emitCounters(output, now);
         emitGauges(output, now);
+        finalCountsWritten = true;
     }
 
     private <T> void emitCounters(Output<StreamRecord<T>> output, long now) {
