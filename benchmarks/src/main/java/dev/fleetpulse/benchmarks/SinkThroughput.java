@@ -301,7 +301,7 @@ public final class SinkThroughput {
         ExecutorService lanes = Executors.newFixedThreadPool(requests.size());
         ExecutorService http = Executors.newCachedThreadPool();
         try (RemoteWriteHttpClient client = new RemoteWriteHttpClient(endpoint, Duration.ofSeconds(10),
-                Duration.ofSeconds(30), "FleetPulse-benchmark", null, http)) {
+                Duration.ofSeconds(30), "FleetPulse-benchmark", null, requests.size(), http)) {
             long start = System.nanoTime();
             List<Future<?>> done = new ArrayList<>();
             for (List<byte[]> lane : requests) {

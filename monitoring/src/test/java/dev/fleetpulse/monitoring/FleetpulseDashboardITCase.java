@@ -177,7 +177,7 @@ class FleetpulseDashboardITCase {
         RemoteWriteRequestEncoder encoder = new RemoteWriteRequestEncoder();
         int length = encoder.encode(batch);
         try (RemoteWriteHttpClient client = new RemoteWriteHttpClient(URI.create(PROMETHEUS.remoteWriteUrl()),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), "fleetpulse-dashboard-it", null, null)) {
+                Duration.ofSeconds(5), Duration.ofSeconds(30), "fleetpulse-dashboard-it", null, 1, null)) {
             RemoteWriteHttpClient.WriteResponse response = client.send(encoder.body(), length).get();
 
             assertThat(response.status()).as(response.body()).isEqualTo(204);

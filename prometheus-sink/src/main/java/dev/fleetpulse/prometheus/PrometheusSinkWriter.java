@@ -78,7 +78,7 @@ final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.httpExecutor = Executors.newCachedThreadPool(RemoteWriteHttpClient.daemonThreads("prometheus-sink-" + subtask + "-http"));
         this.client = new RemoteWriteHttpClient(settings.endpointUrl(), settings.connectTimeout(),
-                settings.requestTimeout(), settings.userAgent(), signer, httpExecutor);
+                settings.requestTimeout(), settings.userAgent(), signer, settings.maxInFlightRequests(), httpExecutor);
         this.assigner = new LaneAssigner(settings.maxInFlightRequests());
         this.lanes = new Lane[settings.maxInFlightRequests()];
         for (int i = 0; i < lanes.length; i++) {

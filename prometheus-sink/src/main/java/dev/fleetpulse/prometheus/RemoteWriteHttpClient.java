@@ -1,12 +1,30 @@
 package dev.fleetpulse.prometheus;
 
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
-import java.net.Proxy;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.ProxySelector;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -15,14 +33,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
@@ -32,78 +48,119 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Sends encoded remote-write bodies with the Remote-Write 1.0 headers over HTTP/1.1 keep-alive connections
- * ({@link HttpConnection}), signing every request it is given. Holds no batching or retry logic, so it also serves
- * as the bare client that benchmarks compare the sink against.
+ * Sends encoded remote-write bodies with the Remote-Write 1.0 headers through Apache HttpClient 5 (classic, blocking),
+ * signing every request it is given. Holds no batching or retry logic, so it also serves as the bare client that
+ * benchmarks compare the sink against.
  *
- * <p>Connections: an exchange takes an idle connection or opens one, so there are as many as requests in flight.
- * Proxies: the JVM's default {@link ProxySelector} (as when the client was made) is asked for each new connection,
- * as the JDK's HTTP client does ({@code https.proxyHost}, {@code http.proxyHost}, {@code http.nonProxyHosts}); when
- * the first proxy it names is an HTTP proxy, it is used, and otherwise (none, or SOCKS, which the JDK's client does
- * not use either) the connection is direct.
- * TLS: the JVM's default {@link SSLContext}, with the certificate checked against the endpoint's host.
+ * <ul>
+ *   <li><b>Connections</b>: a pool of at most {@code maxConnections} keep-alive HTTP/1.1 connections, one per lane
+ *       of the sink (each lane has one request in flight). An idle connection is validated before it is used again
+ *       after {@value #VALIDATE_AFTER_IDLE_SECONDS} s, and not used at all after
+ *       {@value #MAX_IDLE_SECONDS} s (unless the server's {@code Keep-Alive} says less).</li>
+ *   <li><b>Stale connections</b>: when a server closed a kept-alive connection just as a request went out on it,
+ *       the request is sent once more ({@link StaleConnectionRetry}).</li>
+ *   <li><b>Deadline</b>: {@code requestTimeout} bounds each exchange from its start (connecting, proxy tunnel and
+ *       TLS handshake included); when it passes, the request is cancelled, which closes its connection (a TCP reset,
+ *       never a TLS close that could wait for a blocked write) and fails it with {@link HttpTimeoutException}.</li>
+ *   <li><b>Proxies</b>: the JVM's {@link ProxySelector} ({@code https.proxyHost}, {@code http.proxyHost},
+ *       {@code http.nonProxyHosts}); its first HTTP proxy is used ({@code CONNECT} for https, absolute form for
+ *       http), a SOCKS proxy is not.</li>
+ *   <li><b>TLS</b>: the JVM's default {@link SSLContext}, the certificate checked against the endpoint's host by
+ *       the JDK's own endpoint identification, as the JDK's HTTP client does.</li>
+ * </ul>
+ * No redirects, cookies, authentication challenges or content compression: a remote-write answer is acted on by the
+ * sink, never followed.
  */
 public final class RemoteWriteHttpClient implements AutoCloseable {
 
-    /** An idle connection older than this is closed rather than used (the JDK's HTTP client keeps them 30 s too). */
-    private static final long MAX_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final int VALIDATE_AFTER_IDLE_SECONDS = 2;
+    private static final int MAX_IDLE_SECONDS = 30;
+    /** Of an answer's body, this many bytes are kept (it is only logged). */
+    private static final int MAX_KEPT_BODY = 64 * 1024;
+    /** A body longer than this is not read to reuse the connection: the connection is closed instead. */
+    private static final long MAX_DRAINED_BODY = 1024 * 1024;
+    /**
+     * Per-read timeout behind the deadline, later than it, so that the deadline is what ends a silent exchange; it
+     * bounds a read should the deadline's thread be starved.
+     */
     private static final long READ_TIMEOUT_MARGIN_MILLIS = 1_000;
     /** Headers the client sets itself (and refuses to take from signers). */
-    private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade",
-            "transfer-encoding", "te", "trailer", "proxy-connection", "keep-alive");
+    private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection",
+            "expect", "upgrade", "transfer-encoding", "te", "trailer", "proxy-connection", "keep-alive");
 
     private final URI endpoint;
-    private final int connectTimeoutMillis;
     private final Duration requestTimeout;
     private final String userAgent;
     private final RequestSigner signer;
     private final Executor executor;
-    private final SSLSocketFactory tls;
-    private final ProxySelector proxies;
-    /** Request line and Host header, in origin form and in the absolute form a plain-HTTP proxy takes. */
-    private final String originHead;
-    private final String proxiedHead;
-    private final ConcurrentLinkedDeque<HttpConnection> idle = new ConcurrentLinkedDeque<>();
-    /** Deadlines of the exchanges running, for close() to end them. */
-    private final Set<Deadline> busy = ConcurrentHashMap.newKeySet();
-    /** Closes the connection of an exchange that outlives {@code requestTimeout}, which unblocks its reads and writes. */
+    private final CloseableHttpClient http;
+    /** Cancels the request of an exchange that outlives {@code requestTimeout}, which closes its connection. */
     private final ScheduledThreadPoolExecutor deadlines;
+    /** Deadlines of the exchanges running, for close() to end them. */
+    private final Set<Deadline> running = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /**
+     * @param maxConnections most connections held (the requests in flight at once)
      * @param executor runs the exchanges (one thread per request in flight); when null, the client makes a pool
      *                 of daemon threads of its own
      */
     public RemoteWriteHttpClient(URI endpoint, Duration connectTimeout, Duration requestTimeout, String userAgent,
-            RequestSigner signer, Executor executor) {
-        this(endpoint, connectTimeout, requestTimeout, userAgent, signer, executor, defaultTls(),
-                ProxySelector.getDefault());
+            RequestSigner signer, int maxConnections, Executor executor) {
+        this(endpoint, connectTimeout, requestTimeout, userAgent, signer, maxConnections, executor, defaultTls(),
+                null);
     }
 
-    /** With the TLS socket factory and proxy selector (null: none) given, for tests. */
+    /** With the TLS context and proxy selector given (null: the JVM's default selector), for tests. */
     RemoteWriteHttpClient(URI endpoint, Duration connectTimeout, Duration requestTimeout, String userAgent,
-            RequestSigner signer, Executor executor, SSLSocketFactory tls, ProxySelector proxies) {
+            RequestSigner signer, int maxConnections, Executor executor, SSLContext tls, ProxySelector proxies) {
         this.endpoint = endpoint;
-        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, connectTimeout.toMillis()));
         this.requestTimeout = requestTimeout;
         this.userAgent = userAgent;
         this.signer = signer;
-        this.tls = tls;
-        this.proxies = proxies;
         this.executor = executor != null ? executor : Executors.newCachedThreadPool(daemonThreads("remote-write-http"));
-        this.originHead = head(HttpConnection.requestTarget(endpoint, false));
-        this.proxiedHead = head(HttpConnection.requestTarget(endpoint, true));
+        Timeout readTimeout = Timeout.ofMilliseconds(requestTimeout.toMillis() + READ_TIMEOUT_MARGIN_MILLIS);
+        PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(maxConnections)
+                .setMaxConnPerRoute(maxConnections)
+                .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).setSoTimeout(readTimeout).build())
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(connectTimeout))
+                        .setSocketTimeout(readTimeout)
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(VALIDATE_AFTER_IDLE_SECONDS))
+                        .build())
+                .setTlsSocketStrategy(ClientTlsStrategyBuilder.create()
+                        .setSslContext(tls)
+                        .setHostVerificationPolicy(HostnameVerificationPolicy.BUILTIN)
+                        .buildClassic())
+                .build();
+        this.http = HttpClients.custom()
+                .setConnectionManager(connections)
+                .setRoutePlanner(new SystemDefaultRoutePlanner(proxies))
+                .setRetryStrategy(new StaleConnectionRetry())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(Timeout.of(requestTimeout))
+                        .setResponseTimeout(readTimeout)
+                        .setConnectionKeepAlive(TimeValue.ofSeconds(MAX_IDLE_SECONDS))
+                        .setExpectContinueEnabled(false)
+                        .setRedirectsEnabled(false)
+                        .setAuthenticationEnabled(false)
+                        .setProtocolUpgradeEnabled(false)
+                        .build())
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .disableContentCompression()
+                .disableConnectionState()
+                .disableDefaultUserAgent()
+                .build();
         this.deadlines = new ScheduledThreadPoolExecutor(1, daemonThreads("remote-write-http-deadlines"));
         this.deadlines.setRemoveOnCancelPolicy(true);
     }
 
-    private String head(String target) {
-        return "POST " + target + " HTTP/1.1\r\nHost: " + HttpConnection.hostHeader(endpoint) + "\r\n";
-    }
-
-    private static SSLSocketFactory defaultTls() {
+    private static SSLContext defaultTls() {
         try {
-            return SSLContext.getDefault().getSocketFactory();
+            return SSLContext.getDefault();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("The JVM has no default TLS context", e);
         }
@@ -141,107 +198,79 @@ public final class RemoteWriteHttpClient implements AutoCloseable {
     }
 
     private WriteResponse exchange(Request request) {
-        Deadline deadline = new Deadline();
+        HttpPost post = request.toHttpPost();
+        Deadline deadline = new Deadline(post);
         ScheduledFuture<?> timer = deadlines.schedule(deadline, requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        busy.add(deadline);
+        running.add(deadline);
+        boolean answered = false;
         try {
             if (closed) {
                 throw new IOException("The remote-write client is closed");
             }
-            return exchange(request, deadline);
+            CloseableHttpResponse response = http.execute(post, HttpClientContext.create());
+            WriteResponse answer = new WriteResponse(response.getCode(), body(response.getEntity(), post),
+                    value(response.getFirstHeader("Retry-After")), value(response.getFirstHeader("Date")));
+            answered = true;
+            return answer;
         } catch (IOException e) {
             if (closed) {
                 throw new CompletionException(new IOException("The remote-write client was closed", e));
             }
-            throw new CompletionException(deadline.expired() || e instanceof SocketTimeoutException
+            throw new CompletionException(deadline.expired() || e instanceof InterruptedIOException
                     ? new HttpTimeoutException("No answer from " + endpoint + " within " + requestTimeout) : e);
         } finally {
-            busy.remove(deadline);
+            running.remove(deadline);
             timer.cancel(false);
-        }
-    }
-
-    private WriteResponse exchange(Request request, Deadline deadline) throws IOException {
-        HttpConnection connection = takeIdle();
-        boolean reused = connection != null;
-        while (true) {
-            if (connection == null) {
-                connection = open(deadline);
-            } else {
-                deadline.watch(connection.socket());
-            }
-            try {
-                byte[] head = request.head(connection.absoluteForm() ? proxiedHead : originHead);
-                WriteResponse response = connection.exchange(head, request.buffer, request.length);
-                if (deadline.finish() || !connection.reusable()) {
-                    connection.close();
-                } else {
-                    giveBack(connection);
-                }
-                return response;
-            } catch (IOException | RuntimeException e) {
-                connection.close();
-                boolean stale = reused && !connection.answerStarted() && e instanceof IOException
-                        && !(e instanceof SocketTimeoutException) && !deadline.expired();
-                if (stale) {
-                    // A kept-alive connection the server had closed while it was idle: once more on a new one,
-                    // with the same signature. Remote write may take the same samples twice (receivers keep one
-                    // of equal samples).
-                    reused = false;
-                    connection = null;
-                    continue;
-                }
-                throw e;
+            if (!answered) {
+                // Whatever is left of a failed exchange must not serve another request.
+                post.cancel();
             }
         }
     }
 
-    /** The most recently used idle connection fit for another request; closes the unfit ones it meets. */
-    private HttpConnection takeIdle() {
-        long now = System.nanoTime();
-        // Connections beyond the current concurrency sink to the end of the deque: expire one from there per call.
-        HttpConnection oldest = idle.peekLast();
-        if (oldest != null && !oldest.fitForReuse(now, MAX_IDLE_NANOS) && idle.removeLastOccurrence(oldest)) {
-            oldest.close();
+    /**
+     * The body's first {@value #MAX_KEPT_BODY} bytes as text. The rest of a body up to {@value #MAX_DRAINED_BODY}
+     * bytes is read, which hands the connection back to the pool at its end; a longer body is not read, and the
+     * request is cancelled instead, which closes the connection.
+     */
+    private static String body(HttpEntity entity, HttpPost post) throws IOException {
+        if (entity == null) {
+            return "";
         }
-        for (HttpConnection connection; (connection = idle.pollFirst()) != null; ) {
-            if (connection.fitForReuse(now, MAX_IDLE_NANOS)) {
-                return connection;
+        InputStream in = entity.getContent();
+        byte[] kept = in.readNBytes(MAX_KEPT_BODY);
+        if (!drained(in, MAX_DRAINED_BODY - kept.length)) {
+            post.cancel();
+        }
+        return new String(kept, StandardCharsets.UTF_8);
+    }
+
+    /** Reads {@code in} to its end; false, having stopped, when it holds more than {@code limit} bytes. */
+    private static boolean drained(InputStream in, long limit) throws IOException {
+        byte[] scratch = new byte[8 * 1024];
+        long left = limit;
+        while (left >= 0) {
+            int read = in.read(scratch, 0, (int) Math.min(scratch.length, left + 1));
+            if (read < 0) {
+                return true;
             }
-            connection.close();
+            left -= read;
         }
-        return null;
+        return false;
     }
 
-    private void giveBack(HttpConnection connection) {
-        connection.idleFromNow();
-        idle.offerFirst(connection);
-        // close() may have emptied the deque between the check in exchange() and now.
-        if (closed && idle.remove(connection)) {
-            connection.close();
-        }
+    private static String value(Header header) {
+        return header == null ? null : header.getValue();
     }
 
-    private HttpConnection open(Deadline deadline) throws IOException {
-        List<Proxy> candidates = proxies == null ? null : proxies.select(endpoint);
-        Proxy proxy = candidates == null || candidates.isEmpty() || candidates.get(0).type() != Proxy.Type.HTTP
-                ? Proxy.NO_PROXY : candidates.get(0);
-        // A backstop behind the deadline, later than it so that the deadline is what ends a silent exchange.
-        long readTimeoutMillis = requestTimeout.toMillis() + READ_TIMEOUT_MARGIN_MILLIS;
-        return HttpConnection.open(endpoint, proxy, deadline::watch, connectTimeoutMillis,
-                (int) Math.min(Integer.MAX_VALUE, readTimeoutMillis), tls);
-    }
-
-    /** Closes the idle connections and those of running exchanges, which then fail. */
+    /** Closes every connection: the exchanges still running fail. */
     @Override
     public void close() {
         closed = true;
-        for (HttpConnection connection; (connection = idle.pollFirst()) != null; ) {
-            connection.close();
+        for (Deadline exchange : running) {
+            exchange.run();
         }
-        for (Deadline running : busy) {
-            running.run();
-        }
+        http.close(CloseMode.IMMEDIATE);
         deadlines.shutdownNow();
     }
 
@@ -314,12 +343,12 @@ public final class RemoteWriteHttpClient implements AutoCloseable {
             headers.put(name, value);
         }
 
-        /** The request's head: {@code requestLine} (request line and Host), Content-Length, the headers set. */
-        byte[] head(String requestLine) {
-            StringBuilder head = new StringBuilder(requestLine.length() + 64 * (headers.size() + 1));
-            head.append(requestLine).append("Content-Length: ").append(length).append("\r\n");
-            headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-            return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        /** The request to execute; its entity has no content type of its own, so the signed headers are all. */
+        HttpPost toHttpPost() {
+            HttpPost post = new HttpPost(uri);
+            headers.forEach(post::setHeader);
+            post.setEntity(new ByteArrayEntity(buffer, 0, length, null));
+            return post;
         }
 
         private static boolean isToken(String name) {
@@ -345,50 +374,25 @@ public final class RemoteWriteHttpClient implements AutoCloseable {
     }
 
     /**
-     * The deadline of one exchange: when it passes first (or the client closes), it closes the TCP socket the
-     * exchange is using, which makes a blocked connect, read or write fail; when the exchange finishes first, it does
-     * nothing.
+     * The deadline of one exchange: when it passes (or the client closes), it cancels the request, which closes its
+     * connection and so ends a blocked connect, read or write; after the exchange it changes nothing.
      */
     private static final class Deadline implements Runnable {
-        private Socket socket;
-        private boolean expired;
-        private boolean finished;
+        private final HttpPost request;
+        private volatile boolean expired;
 
-        /** Watches {@code current} from now on; closes it at once when the deadline has passed. */
-        synchronized void watch(Socket current) {
-            socket = current;
-            if (expired) {
-                closeQuietly(current);
-            }
+        Deadline(HttpPost request) {
+            this.request = request;
         }
 
-        /** Ends the watch; true when the deadline had already passed (the socket is then closed). */
-        synchronized boolean finish() {
-            finished = true;
-            socket = null;
-            return expired;
-        }
-
-        synchronized boolean expired() {
+        boolean expired() {
             return expired;
         }
 
         @Override
-        public synchronized void run() {
-            if (!finished) {
-                expired = true;
-                if (socket != null) {
-                    closeQuietly(socket);
-                }
-            }
-        }
-
-        private static void closeQuietly(Socket socket) {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // Closing is all that was wanted.
-            }
+        public void run() {
+            expired = true;
+            request.cancel();
         }
     }
 }

@@ -190,7 +190,7 @@ class PrometheusSinkITCase {
         RemoteWriteRequestEncoder encoder = new RemoteWriteRequestEncoder();
         int length = encoder.encode(batch);
         try (RemoteWriteHttpClient client = new RemoteWriteHttpClient(URI.create(PROMETHEUS.remoteWriteUrl()),
-                Duration.ofSeconds(5), Duration.ofSeconds(10), "it", null, null)) {
+                Duration.ofSeconds(5), Duration.ofSeconds(10), "it", null, 1, null)) {
             assertThat(client.send(encoder.body(), length).get(10, TimeUnit.SECONDS).status()).isEqualTo(204);
         }
     }

@@ -46,7 +46,7 @@ class PrometheusSinkWriterFlushTest {
         CountDownLatch requestArrived = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
         AtomicBoolean answered = new AtomicBoolean();
-        try (ScriptedServer server = new ScriptedServer((connection, index) -> {
+        try (ScriptedServer server = new ScriptedServer((scripted, connection, index) -> {
             InputStream in = connection.getInputStream();
             while (ScriptedServer.readRequest(in) != null) {
                 requestArrived.countDown();

@@ -11,7 +11,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,9 +90,9 @@ class RemoteWriteHttpsTest {
         startServer(keys);
         int target = server.getAddress().getPort();
         AtomicReference<String> connectLine = new AtomicReference<>();
-        try (ScriptedServer proxy = new ScriptedServer((connection, index) -> relay(connection, target, connectLine));
+        try (ScriptedServer proxy = new ScriptedServer((server, connection, index) -> relay(connection, target, connectLine));
              RemoteWriteHttpClient client = client(keys,
-                     HttpConnectionTest.proxyAt(new InetSocketAddress("127.0.0.1", proxy.port())))) {
+                     RemoteWriteHttpClientTest.proxyAt(new InetSocketAddress("127.0.0.1", proxy.port())))) {
             assertThat(client.send(new byte[] {1}, 1).get(10, TimeUnit.SECONDS).status()).isEqualTo(204);
         }
         assertThat(connectLine).hasValue("CONNECT 127.0.0.1:" + target + " HTTP/1.1");
@@ -103,7 +102,7 @@ class RemoteWriteHttpsTest {
     /**
      * A server that stops reading after the handshake: the client's write blocks once the socket buffers are full,
      * and only the deadline can end it. Closing the TLS socket would wait for that write (close_notify takes the
-     * same lock), so the deadline must close the TCP socket under it.
+     * same lock), so the deadline must reset the TCP connection under it.
      */
     @Test
     void shouldTimeOutAWriteTheServerDoesNotRead() throws Exception {
@@ -125,7 +124,7 @@ class RemoteWriteHttpsTest {
             byte[] body = new byte[32 << 20]; // far more than the loopback socket buffers take
             long start = System.nanoTime();
             try (RemoteWriteHttpClient client = new RemoteWriteHttpClient(endpoint, Duration.ofSeconds(5),
-                    Duration.ofSeconds(1), "client-test", null, executor, trusting(keys), null)) {
+                    Duration.ofSeconds(1), "client-test", null, 4, executor, trusting(keys), null)) {
                 assertThatThrownBy(() -> client.send(body, body.length).get(30, TimeUnit.SECONDS))
                         .hasCauseInstanceOf(HttpTimeoutException.class);
             } finally {
@@ -198,14 +197,14 @@ class RemoteWriteHttpsTest {
     private RemoteWriteHttpClient client(KeyStore trusted, java.net.ProxySelector proxies) throws Exception {
         URI endpoint = URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/write");
         return new RemoteWriteHttpClient(endpoint, Duration.ofSeconds(5), Duration.ofSeconds(10), "client-test",
-                null, executor, trusting(trusted), proxies);
+                null, 4, executor, trusting(trusted), proxies);
     }
 
-    private static SSLSocketFactory trusting(KeyStore trusted) throws Exception {
+    private static SSLContext trusting(KeyStore trusted) throws Exception {
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trust.getTrustManagers(), null);
-        return context.getSocketFactory();
+        return context;
     }
 }

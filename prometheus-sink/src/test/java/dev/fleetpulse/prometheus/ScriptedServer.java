@@ -21,7 +21,7 @@ final class ScriptedServer implements AutoCloseable {
 
     /** What the server does with one accepted connection ({@code index} counts connections from 0). */
     interface Script {
-        void serve(Socket connection, int index) throws IOException;
+        void serve(ScriptedServer server, Socket connection, int index) throws IOException;
     }
 
     /** One request as read off the wire: its head lines (request line first) and body. */
@@ -35,6 +35,7 @@ final class ScriptedServer implements AutoCloseable {
 
     private final ServerSocket server;
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger closedByServer = new AtomicInteger();
     final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
 
@@ -48,10 +49,11 @@ final class ScriptedServer implements AutoCloseable {
                     int index = connections.getAndIncrement();
                     Thread worker = new Thread(() -> {
                         try (connection) {
-                            script.serve(connection, index);
+                            script.serve(this, connection, index);
                         } catch (IOException ignored) {
                             // The client went away: nothing to serve.
                         }
+                        closedByServer.incrementAndGet();
                     }, "scripted-server-" + index);
                     worker.setDaemon(true);
                     worker.start();
@@ -70,6 +72,24 @@ final class ScriptedServer implements AutoCloseable {
 
     int connections() {
         return connections.get();
+    }
+
+    /** Connections whose script has ended, which closed them. */
+    int closedByServer() {
+        return closedByServer.get();
+    }
+
+    /** A script: answers {@code 204} to every request on the connection, until the client closes it. */
+    static void answerNoContentToEach(ScriptedServer server, Socket connection, int index) throws IOException {
+        while (server.read(connection.getInputStream()) != null) {
+            write(connection, "HTTP/1.1 204 No Content\r\n\r\n");
+        }
+    }
+
+    /** A script: reads a request and then stays silent until the client closes the connection. */
+    static void readAndStaySilent(ScriptedServer server, Socket connection, int index) throws IOException {
+        server.read(connection.getInputStream());
+        connection.getInputStream().read();
     }
 
     /** Reads one request (head and Content-Length body) and records it; null when the client closed first. */
