@@ -1,5 +1,6 @@
 package dev.fleetpulse.benchmarks;
 
+import dev.fleetpulse.prometheus.http.RemoteWriteResponse;
 import dev.fleetpulse.events.Region;
 import dev.fleetpulse.jobs.JobEnvironment;
 import dev.fleetpulse.localstack.LocalPrometheus;
@@ -7,12 +8,11 @@ import dev.fleetpulse.localstack.fault.Fault;
 import dev.fleetpulse.localstack.fault.FaultInjectingProxy;
 import dev.fleetpulse.localstack.fault.FaultPlan;
 import dev.fleetpulse.prometheus.PrometheusSink;
-import dev.fleetpulse.prometheus.RemoteWriteHttpClient;
-import dev.fleetpulse.prometheus.RemoteWriteRequestEncoder;
-import dev.fleetpulse.prometheus.TimeSeries;
-import dev.fleetpulse.prometheus.TimeSeriesKeySelector;
-import dev.fleetpulse.prometheus.TimeSeriesTypeInfoFactory;
-import dev.fleetpulse.prometheus.WriteRequestBatch;
+import dev.fleetpulse.prometheus.http.RemoteWriteHttpClient;
+import dev.fleetpulse.prometheus.model.TimeSeries;
+import dev.fleetpulse.prometheus.flink.TimeSeriesKeySelector;
+import dev.fleetpulse.prometheus.flink.TimeSeriesTypeInfoFactory;
+import dev.fleetpulse.prometheus.writer.WriteRequestBatch;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -273,27 +273,27 @@ public final class SinkThroughput {
             requests.add(new ArrayList<>());
             batches.add(new WriteRequestBatch(BATCH_SAMPLES, PrometheusSink.Builder.DEFAULT_MAX_BATCH_BYTES));
         }
-        RemoteWriteRequestEncoder encoder = new RemoteWriteRequestEncoder();
         for (long k = 0; k < samples; k++) {
             int lane = (int) (k % seriesCount % lanes);
             WriteRequestBatch batch = batches.get(lane);
             batch.add(sample(metric, k, seriesCount, t0, ids, regions), 0, 0);
             if (batch.isFull()) {
-                requests.get(lane).add(encodeAndClear(encoder, batch));
+                requests.get(lane).add(encodeAndClear(batch));
             }
         }
         for (int lane = 0; lane < lanes; lane++) {
             if (!batches.get(lane).isEmpty()) {
-                requests.get(lane).add(encodeAndClear(encoder, batches.get(lane)));
+                requests.get(lane).add(encodeAndClear(batches.get(lane)));
             }
         }
         return requests;
     }
 
-    private static byte[] encodeAndClear(RemoteWriteRequestEncoder encoder, WriteRequestBatch batch) {
-        int length = encoder.encode(batch);
+    private static byte[] encodeAndClear(WriteRequestBatch batch) {
+        int length = batch.compress();
+        byte[] body = Arrays.copyOf(batch.body(), length);
         batch.clear();
-        return Arrays.copyOf(encoder.body(), length);
+        return body;
     }
 
     /** Sends every lane's requests in order, one in flight per lane; returns the wall time in nanoseconds. */
@@ -307,7 +307,7 @@ public final class SinkThroughput {
             for (List<byte[]> lane : requests) {
                 done.add(lanes.submit(() -> {
                     for (byte[] body : lane) {
-                        RemoteWriteHttpClient.WriteResponse response = client.send(body, body.length).join();
+                        RemoteWriteResponse response = client.send(body, body.length).join();
                         if (response.status() / 100 != 2) {
                             throw new IllegalStateException("Prometheus answered " + response.status() + ": "
                                     + response.body());

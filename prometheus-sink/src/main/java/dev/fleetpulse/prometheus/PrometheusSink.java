@@ -1,5 +1,14 @@
 package dev.fleetpulse.prometheus;
 
+import dev.fleetpulse.prometheus.http.BasicAuthSigner;
+import dev.fleetpulse.prometheus.http.BearerTokenSigner;
+import dev.fleetpulse.prometheus.http.EndpointUrls;
+import dev.fleetpulse.prometheus.http.RequestSigner;
+import dev.fleetpulse.prometheus.model.TimeSeries;
+import dev.fleetpulse.prometheus.writer.PrometheusSinkSettings;
+import dev.fleetpulse.prometheus.writer.PrometheusSinkWriter;
+import dev.fleetpulse.prometheus.writer.RejectedBehaviour;
+import dev.fleetpulse.prometheus.writer.RetryLimitBehaviour;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;

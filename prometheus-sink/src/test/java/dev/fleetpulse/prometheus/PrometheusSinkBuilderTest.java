@@ -1,5 +1,10 @@
 package dev.fleetpulse.prometheus;
 
+import dev.fleetpulse.prometheus.http.BasicAuthSigner;
+import dev.fleetpulse.prometheus.http.SignableRequest;
+import dev.fleetpulse.prometheus.writer.PrometheusSinkSettings;
+import dev.fleetpulse.prometheus.writer.RejectedBehaviour;
+import dev.fleetpulse.prometheus.writer.RetryLimitBehaviour;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,12 @@
 package dev.fleetpulse.prometheus;
 
+import dev.fleetpulse.prometheus.flink.TimeSeriesKeySelector;
+import dev.fleetpulse.prometheus.flink.TimeSeriesTypeInfoFactory;
+import dev.fleetpulse.prometheus.http.RemoteWriteHttpClient;
+import dev.fleetpulse.prometheus.model.TimeSeries;
+import dev.fleetpulse.prometheus.writer.PrometheusSinkException;
+import dev.fleetpulse.prometheus.writer.RetryLimitBehaviour;
+import dev.fleetpulse.prometheus.writer.WriteRequestBatch;
 import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.localstack.fault.Fault;
@@ -187,11 +194,10 @@ class PrometheusSinkITCase {
     private static void writeDirectly(TimeSeries series) throws Exception {
         WriteRequestBatch batch = new WriteRequestBatch(10, 1_000_000);
         batch.add(series, 0, System.currentTimeMillis());
-        RemoteWriteRequestEncoder encoder = new RemoteWriteRequestEncoder();
-        int length = encoder.encode(batch);
+        int length = batch.compress();
         try (RemoteWriteHttpClient client = new RemoteWriteHttpClient(URI.create(PROMETHEUS.remoteWriteUrl()),
                 Duration.ofSeconds(5), Duration.ofSeconds(10), "it", null, 1, null)) {
-            assertThat(client.send(encoder.body(), length).get(10, TimeUnit.SECONDS).status()).isEqualTo(204);
+            assertThat(client.send(batch.body(), length).get(10, TimeUnit.SECONDS).status()).isEqualTo(204);
         }
     }
 }

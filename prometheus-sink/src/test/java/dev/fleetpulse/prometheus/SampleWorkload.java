@@ -1,5 +1,6 @@
 package dev.fleetpulse.prometheus;
 
+import dev.fleetpulse.prometheus.model.TimeSeries;
 import dev.fleetpulse.localstack.QuerySeries;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.functions.OpenContext;

@@ -1,11 +1,11 @@
 package dev.fleetpulse.jobs.prometheus;
 
 import dev.fleetpulse.jobs.config.ConfigReader;
-import dev.fleetpulse.prometheus.EndpointUrls;
+import dev.fleetpulse.prometheus.http.EndpointUrls;
 import dev.fleetpulse.prometheus.PrometheusSink;
-import dev.fleetpulse.prometheus.RejectedBehaviour;
-import dev.fleetpulse.prometheus.RequestSigner;
-import dev.fleetpulse.prometheus.RetryLimitBehaviour;
+import dev.fleetpulse.prometheus.writer.RejectedBehaviour;
+import dev.fleetpulse.prometheus.http.RequestSigner;
+import dev.fleetpulse.prometheus.writer.RetryLimitBehaviour;
 import dev.fleetpulse.prometheus.amp.PrometheusAuth;
 
 import java.time.Duration;

@@ -3,10 +3,10 @@ package dev.fleetpulse.jobs.prometheus;
 import dev.fleetpulse.jobs.config.ApplicationProperties;
 import dev.fleetpulse.jobs.config.ConfigReader;
 import dev.fleetpulse.jobs.config.InvalidConfigurationException;
-import dev.fleetpulse.prometheus.BearerTokenSigner;
-import dev.fleetpulse.prometheus.PrometheusSinkSettings;
-import dev.fleetpulse.prometheus.RejectedBehaviour;
-import dev.fleetpulse.prometheus.RetryLimitBehaviour;
+import dev.fleetpulse.prometheus.http.BearerTokenSigner;
+import dev.fleetpulse.prometheus.writer.PrometheusSinkSettings;
+import dev.fleetpulse.prometheus.writer.RejectedBehaviour;
+import dev.fleetpulse.prometheus.writer.RetryLimitBehaviour;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

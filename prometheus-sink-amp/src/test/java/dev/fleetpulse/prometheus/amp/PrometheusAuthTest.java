@@ -1,8 +1,8 @@
 package dev.fleetpulse.prometheus.amp;
 
-import dev.fleetpulse.prometheus.BasicAuthSigner;
-import dev.fleetpulse.prometheus.BearerTokenSigner;
-import dev.fleetpulse.prometheus.RequestSigner;
+import dev.fleetpulse.prometheus.http.BasicAuthSigner;
+import dev.fleetpulse.prometheus.http.BearerTokenSigner;
+import dev.fleetpulse.prometheus.http.RequestSigner;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
