@@ -1,7 +1,5 @@
 package dev.fleetpulse.prometheus;
 
-import dev.fleetpulse.prometheus.http.BasicAuthSigner;
-import dev.fleetpulse.prometheus.http.BearerTokenSigner;
 import dev.fleetpulse.prometheus.http.EndpointUrls;
 import dev.fleetpulse.prometheus.http.RequestSigner;
 import dev.fleetpulse.prometheus.model.TimeSeries;
@@ -59,7 +57,7 @@ public final class PrometheusSink implements Sink<TimeSeries> {
         return settings;
     }
 
-    /** The signer the sink uses (built from {@code bearerToken}/{@code basicAuth}, or given), or null. */
+    /** The signer the sink uses, or null. */
     public RequestSigner requestSigner() {
         return signer;
     }
@@ -105,9 +103,6 @@ public final class PrometheusSink implements Sink<TimeSeries> {
         private String userAgent = DEFAULT_USER_AGENT;
         private String metricGroupName = DEFAULT_METRIC_GROUP_NAME;
         private RequestSigner requestSigner;
-        private String bearerToken;
-        private String basicAuthUsername;
-        private String basicAuthPassword;
 
         private Builder() {
         }
@@ -190,20 +185,12 @@ public final class PrometheusSink implements Sink<TimeSeries> {
             return this;
         }
 
-        /** Signs every request (e.g. SigV4 for AMP). Exclusive with bearerToken and basicAuth. */
+        /**
+         * Signs every request, retries included: e.g. {@code new BearerTokenSigner(token)},
+         * {@code new BasicAuthSigner(user, password)}, or SigV4 for AMP from {@code prometheus-sink-amp}.
+         */
         public Builder requestSigner(RequestSigner requestSigner) {
             this.requestSigner = requestSigner;
-            return this;
-        }
-
-        public Builder bearerToken(String bearerToken) {
-            this.bearerToken = bearerToken;
-            return this;
-        }
-
-        public Builder basicAuth(String username, String password) {
-            this.basicAuthUsername = username;
-            this.basicAuthPassword = password;
             return this;
         }
 
@@ -274,7 +261,7 @@ public final class PrometheusSink implements Sink<TimeSeries> {
             if (metricGroupName == null || metricGroupName.isBlank()) {
                 problems.add("metricGroupName must not be blank");
             }
-            RequestSigner signer = resolveSigner(problems);
+            RequestSigner signer = requestSigner;
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("Invalid PrometheusSink settings: " + String.join("; ", problems));
             }
@@ -298,7 +285,7 @@ public final class PrometheusSink implements Sink<TimeSeries> {
             String shown = EndpointUrls.redact(endpointUrl);
             if (EndpointUrls.hasUserInfo(endpointUrl)) {
                 problems.add("endpointUrl must not carry user info ('" + shown + "'): the sink logs its endpoint"
-                        + " URL; pass credentials with basicAuth(user, password), bearerToken or requestSigner");
+                        + " URL; pass credentials with a requestSigner, e.g. new BasicAuthSigner(user, password)");
                 return null;
             }
             try {
@@ -315,26 +302,6 @@ public final class PrometheusSink implements Sink<TimeSeries> {
                         + e.getIndex() + ")");
                 return null;
             }
-        }
-
-        private RequestSigner resolveSigner(List<String> problems) {
-            int configured = (requestSigner != null ? 1 : 0) + (bearerToken != null ? 1 : 0)
-                    + (basicAuthUsername != null || basicAuthPassword != null ? 1 : 0);
-            if (configured > 1) {
-                problems.add("requestSigner, bearerToken and basicAuth are mutually exclusive; set at most one");
-                return null;
-            }
-            try {
-                if (bearerToken != null) {
-                    return new BearerTokenSigner(bearerToken);
-                }
-                if (basicAuthUsername != null || basicAuthPassword != null) {
-                    return new BasicAuthSigner(basicAuthUsername, basicAuthPassword);
-                }
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
-            }
-            return requestSigner;
         }
 
         private static void positive(List<String> problems, String name, int value) {

@@ -1,5 +1,6 @@
 package dev.fleetpulse.prometheus;
 
+import dev.fleetpulse.prometheus.http.BearerTokenSigner;
 import dev.fleetpulse.prometheus.flink.TimeSeriesKeySelector;
 import dev.fleetpulse.prometheus.flink.TimeSeriesTypeInfoFactory;
 import dev.fleetpulse.prometheus.http.RemoteWriteHttpClient;
@@ -46,7 +47,7 @@ class PrometheusSinkITCase {
         SampleWorkload workload = SampleWorkload.of("fp_it_many_series", 60, 100);
         try (FaultInjectingProxy proxy = FaultInjectingProxy.start(URI.create(PROMETHEUS.prometheus().baseUrl()))) {
             PrometheusSink sink = PrometheusSink.builder().endpointUrl(proxy.proxiedUrl(PROMETHEUS.remoteWriteUrl()))
-                    .maxBatchSamples(50).maxInFlightRequests(4).bearerToken("it-token").build();
+                    .maxBatchSamples(50).maxInFlightRequests(4).requestSigner(new BearerTokenSigner("it-token")).build();
 
             JobID job = run(workload, sink, 0);
 

@@ -1,13 +1,18 @@
-package dev.fleetpulse.prometheus.amp;
+package dev.fleetpulse.jobs.prometheus;
 
 import dev.fleetpulse.prometheus.http.BasicAuthSigner;
 import dev.fleetpulse.prometheus.http.BearerTokenSigner;
 import dev.fleetpulse.prometheus.http.RequestSigner;
+import dev.fleetpulse.prometheus.http.SignableRequest;
+import dev.fleetpulse.prometheus.amp.AmpRequestSigner;
+import dev.fleetpulse.prometheus.amp.AssumeRole;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -103,7 +108,7 @@ class PrometheusAuthTest {
         RequestSigner signer = resolve();
 
         assertThat(problems).isEmpty();
-        TestRequest request = new TestRequest(URI.create(LOCAL_URL), new byte[0]);
+        HeadersOnly request = new HeadersOnly();
         assertThat(signer).isInstanceOf(BearerTokenSigner.class);
         signer.sign(request);
         assertThat(request.headers()).containsEntry("Authorization", "Bearer s3cr3t-token");
@@ -119,7 +124,7 @@ class PrometheusAuthTest {
         RequestSigner signer = resolve();
 
         assertThat(problems).isEmpty();
-        TestRequest request = new TestRequest(URI.create(LOCAL_URL), new byte[0]);
+        HeadersOnly request = new HeadersOnly();
         assertThat(signer).isInstanceOf(BasicAuthSigner.class);
         signer.sign(request);
         assertThat(request.headers()).containsEntry("Authorization", "Basic ZmxlZXQ6cHVsc2U=");
@@ -243,5 +248,35 @@ class PrometheusAuthTest {
         assertThat(resolve()).isNull();
         assertThat(problems).containsExactly("PrometheusSink.auth.basic.username: must not contain ':' (HTTP basic "
                 + "authentication separates user and password with it)");
+    }
+
+    /** A request that only keeps the headers a signer sets. */
+    private static final class HeadersOnly implements SignableRequest {
+        private final Map<String, String> headers = new LinkedHashMap<>();
+
+        @Override
+        public String method() {
+            return "POST";
+        }
+
+        @Override
+        public URI uri() {
+            return URI.create(LOCAL_URL);
+        }
+
+        @Override
+        public byte[] body() {
+            return new byte[0];
+        }
+
+        @Override
+        public Map<String, String> headers() {
+            return headers;
+        }
+
+        @Override
+        public void setHeader(String name, String value) {
+            headers.put(name, value);
+        }
     }
 }

@@ -6,7 +6,6 @@ import dev.fleetpulse.prometheus.PrometheusSink;
 import dev.fleetpulse.prometheus.writer.RejectedBehaviour;
 import dev.fleetpulse.prometheus.http.RequestSigner;
 import dev.fleetpulse.prometheus.writer.RetryLimitBehaviour;
-import dev.fleetpulse.prometheus.amp.PrometheusAuth;
 
 import java.time.Duration;
 import java.util.List;

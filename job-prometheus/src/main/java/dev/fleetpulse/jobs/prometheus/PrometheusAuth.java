@@ -1,5 +1,8 @@
-package dev.fleetpulse.prometheus.amp;
+package dev.fleetpulse.jobs.prometheus;
 
+import dev.fleetpulse.prometheus.amp.AmpRequestSigner;
+import dev.fleetpulse.prometheus.amp.AmpWorkspaceUrl;
+import dev.fleetpulse.prometheus.amp.AssumeRole;
 import dev.fleetpulse.prometheus.http.BasicAuthSigner;
 import dev.fleetpulse.prometheus.http.BearerTokenSigner;
 import dev.fleetpulse.prometheus.http.RequestSigner;
@@ -8,8 +11,9 @@ import java.util.Locale;
 import java.util.function.BiConsumer;
 
 /**
- * Chooses the remote-write authentication of a job from its {@code PrometheusSink} configuration. This is the one
- * place that knows about AWS, so the core sink stays free of the AWS SDK.
+ * Chooses the remote-write authentication of a job from its {@code PrometheusSink} configuration: the one place
+ * where configuration becomes a {@link RequestSigner}. The core sink only takes a signer, and
+ * {@code prometheus-sink-amp} only signs for AWS.
  *
  * <pre>{@code
  * RequestSigner signer = PrometheusAuth.fromSettings(mode, url, region, roleArn, sessionName, externalId,
