@@ -261,7 +261,6 @@ public final class PrometheusSink implements Sink<TimeSeries> {
             if (metricGroupName == null || metricGroupName.isBlank()) {
                 problems.add("metricGroupName must not be blank");
             }
-            RequestSigner signer = requestSigner;
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("Invalid PrometheusSink settings: " + String.join("; ", problems));
             }
@@ -269,11 +268,11 @@ public final class PrometheusSink implements Sink<TimeSeries> {
                     maxBatchAge, maxBufferedSamples, maxInFlightRequests, initialBackoff, maxBackoff, maxRetries,
                     maxRetryDuration, onRetryLimit, onRejected, maxFutureSkew, connectTimeout, requestTimeout,
                     userAgent, metricGroupName);
-            if (signer != null && "http".equals(uri.getScheme())) {
+            if (requestSigner != null && "http".equals(uri.getScheme())) {
                 LOG.warn("PrometheusSink sends credentials over plain http to {}", uri);
             }
-            LOG.info("PrometheusSink settings: {}", settings.describe(signer));
-            return new PrometheusSink(settings, signer);
+            LOG.info("PrometheusSink settings: {}", settings.describe(requestSigner));
+            return new PrometheusSink(settings, requestSigner);
         }
 
         private URI validateEndpoint(List<String> problems) {
