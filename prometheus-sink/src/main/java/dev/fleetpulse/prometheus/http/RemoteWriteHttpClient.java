@@ -6,6 +6,7 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
@@ -14,6 +15,7 @@ import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.io.CloseMode;
@@ -74,6 +76,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RemoteWriteHttpClient implements AutoCloseable {
 
     private static final int VALIDATE_AFTER_IDLE_SECONDS = 2;
+    /**
+     * A connection's buffer: a request's head and a body that fits leave in one write. HttpClient writes a body larger
+     * than its buffer with a write (and a TCP segment) of its own, which costs more per request than copying the
+     * body once; a default batch compresses to a few tens of KiB.
+     */
+    private static final int IO_BUFFER = 64 * 1024;
     private static final int MAX_IDLE_SECONDS = 30;
     /** Of an answer's body, this many bytes are kept (it is only logged). */
     private static final int MAX_KEPT_BODY = 64 * 1024;
@@ -121,6 +129,9 @@ public final class RemoteWriteHttpClient implements AutoCloseable {
         this.executor = executor != null ? executor : Executors.newCachedThreadPool(daemonThreads("remote-write-http"));
         Timeout readTimeout = Timeout.ofMilliseconds(requestTimeout.toMillis() + READ_TIMEOUT_MARGIN_MILLIS);
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
+                        .http1Config(Http1Config.custom().setBufferSize(IO_BUFFER).setChunkSizeHint(IO_BUFFER).build())
+                        .build())
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxConnections)
                 .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).setSoTimeout(readTimeout).build())
