@@ -9,16 +9,20 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
+import org.apache.hc.client5.http.impl.routing.DefaultProxyRoutePlanner;
+import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
+import org.apache.hc.client5.http.routing.HttpRoutePlanner;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
@@ -26,6 +30,8 @@ import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
@@ -35,6 +41,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -56,7 +63,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <ul>
  *   <li><b>Connections</b>: a pool of at most {@code maxConnections} keep-alive HTTP/1.1 connections, one per lane
- *       of the sink (each lane has one request in flight). An idle connection is validated before it is used again
+ *       of the sink (each lane has one request in flight), leased without a pool-wide lock (the lanes would queue
+ *       on it for every request). An idle connection is validated before it is used again
  *       after {@value #VALIDATE_AFTER_IDLE_SECONDS} s, and not used at all after
  *       {@value #MAX_IDLE_SECONDS} s (unless the server's {@code Keep-Alive} says less).</li>
  *   <li><b>Stale connections</b>: when a server closed a kept-alive connection just as a request went out on it,
@@ -65,8 +73,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       TLS handshake included); when it passes, the request is cancelled, which closes its connection (a TCP reset,
  *       never a TLS close that could wait for a blocked write) and fails it with {@link HttpTimeoutException}.</li>
  *   <li><b>Proxies</b>: the JVM's {@link ProxySelector} ({@code https.proxyHost}, {@code http.proxyHost},
- *       {@code http.nonProxyHosts}); its first HTTP proxy is used ({@code CONNECT} for https, absolute form for
- *       http), a SOCKS proxy is not.</li>
+ *       {@code http.nonProxyHosts}), asked once for the endpoint; its first HTTP proxy is used ({@code CONNECT} for
+ *       https, absolute form for http), a SOCKS proxy is not.</li>
  *   <li><b>TLS</b>: the JVM's default {@link SSLContext}, the certificate checked against the endpoint's host by
  *       the JDK's own endpoint identification, as the JDK's HTTP client does.</li>
  * </ul>
@@ -132,6 +140,7 @@ public final class RemoteWriteHttpClient implements AutoCloseable {
                 .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
                         .http1Config(Http1Config.custom().setBufferSize(IO_BUFFER).setChunkSizeHint(IO_BUFFER).build())
                         .build())
+                .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxConnections)
                 .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).setSoTimeout(readTimeout).build())
@@ -147,7 +156,7 @@ public final class RemoteWriteHttpClient implements AutoCloseable {
                 .build();
         this.http = HttpClients.custom()
                 .setConnectionManager(connections)
-                .setRoutePlanner(new SystemDefaultRoutePlanner(proxies))
+                .setRoutePlanner(routeTo(endpoint, proxies != null ? proxies : ProxySelector.getDefault()))
                 .setRetryStrategy(new StaleConnectionRetry())
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setConnectionRequestTimeout(Timeout.of(requestTimeout))
@@ -167,6 +176,24 @@ public final class RemoteWriteHttpClient implements AutoCloseable {
                 .build();
         this.deadlines = new ScheduledThreadPoolExecutor(1, daemonThreads("remote-write-http-deadlines"));
         this.deadlines.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * The route to the endpoint: through the first HTTP proxy the selector names for it, else direct (a SOCKS proxy is
+     * not used, as the JDK's HTTP client does not use one either). Asked once, when the client is made: asking for
+     * every request cost a URI built and parsed per request.
+     */
+    private static HttpRoutePlanner routeTo(URI endpoint, ProxySelector proxies) {
+        List<Proxy> candidates = proxies == null ? List.of() : proxies.select(endpoint);
+        for (Proxy proxy : candidates) {
+            if (proxy.type() == Proxy.Type.HTTP && proxy.address() instanceof InetSocketAddress address) {
+                return new DefaultProxyRoutePlanner(new HttpHost(address.getHostString(), address.getPort()));
+            }
+            if (proxy.type() == Proxy.Type.DIRECT) {
+                break;
+            }
+        }
+        return new DefaultRoutePlanner(null);
     }
 
     private static SSLContext defaultTls() {
