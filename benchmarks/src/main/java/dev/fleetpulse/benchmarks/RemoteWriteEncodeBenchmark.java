@@ -1,8 +1,7 @@
 package dev.fleetpulse.benchmarks;
 
-import dev.fleetpulse.prometheus.RemoteWriteRequestEncoder;
-import dev.fleetpulse.prometheus.TimeSeries;
-import dev.fleetpulse.prometheus.WriteRequestBatch;
+import dev.fleetpulse.prometheus.model.TimeSeries;
+import dev.fleetpulse.prometheus.writer.WriteRequestBatch;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,7 +46,6 @@ public class RemoteWriteEncodeBenchmark {
 
     private TimeSeries[] series;
     private final WriteRequestBatch batch = new WriteRequestBatch(SAMPLES, 1 << 20);
-    private final RemoteWriteRequestEncoder encoder = new RemoteWriteRequestEncoder();
 
     @Setup
     public void setUp() {
@@ -73,6 +71,6 @@ public class RemoteWriteEncodeBenchmark {
         for (TimeSeries ts : series) {
             batch.add(ts, 0, 0L);
         }
-        return encoder.encode(batch);
+        return batch.compress();
     }
 }

@@ -1,5 +1,6 @@
 package dev.fleetpulse.benchmarks;
 
+import dev.fleetpulse.prometheus.http.RemoteWriteResponse;
 import dev.fleetpulse.events.Region;
 import dev.fleetpulse.jobs.JobEnvironment;
 import dev.fleetpulse.localstack.LocalPrometheus;
@@ -7,12 +8,11 @@ import dev.fleetpulse.localstack.fault.Fault;
 import dev.fleetpulse.localstack.fault.FaultInjectingProxy;
 import dev.fleetpulse.localstack.fault.FaultPlan;
 import dev.fleetpulse.prometheus.PrometheusSink;
-import dev.fleetpulse.prometheus.RemoteWriteHttpClient;
-import dev.fleetpulse.prometheus.RemoteWriteRequestEncoder;
-import dev.fleetpulse.prometheus.TimeSeries;
-import dev.fleetpulse.prometheus.TimeSeriesKeySelector;
-import dev.fleetpulse.prometheus.TimeSeriesTypeInfoFactory;
-import dev.fleetpulse.prometheus.WriteRequestBatch;
+import dev.fleetpulse.prometheus.http.RemoteWriteHttpClient;
+import dev.fleetpulse.prometheus.model.TimeSeries;
+import dev.fleetpulse.prometheus.flink.TimeSeriesKeySelector;
+import dev.fleetpulse.prometheus.flink.TimeSeriesTypeInfoFactory;
+import dev.fleetpulse.prometheus.writer.WriteRequestBatch;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -26,6 +26,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -55,7 +56,9 @@ import java.util.concurrent.Future;
  * or 3M-sample one alike), so the job JVM runs warm-up jobs, each continuing the previous one's timestamps, until one
  * during which the JIT compiled for less than {@value #QUIET_JIT_SHARE} of its runtime (at most
  * {@value #MAX_WARMUP_JOBS}); the bare client's JVM, with far less code, sends its warm-up once. The table's
- * {@code JIT s} is the compilation time (all compiler threads) during the timed part, for both. The default run is
+ * {@code JIT s} is the compilation time (all compiler threads) during the timed part, for both; {@code job CPU s} is
+ * the CPU time of the sink's whole job JVM during the timed job ({@code /proc}, all threads), the least noisy figure
+ * on a machine whose other work moves samples/s, with a breakdown by thread group in the notes. The default run is
  * 10M samples, so that a job's start-up weighs little. {@code --warmup-samples 0} measures cold runs. The
  * +20 ms runs are bound by latency, not CPU, and are not warmed up; {@code --delayed-samples 0} skips them.
  *
@@ -71,6 +74,8 @@ public final class SinkThroughput {
     /** The warm-up ends after a job during which the JIT compiled for less than this share of the job's runtime. */
     private static final double QUIET_JIT_SHARE = 0.05;
     private static final int MAX_WARMUP_JOBS = 6;
+    /** Prefix of the child's figures that are CPU milliseconds of the timed job, by thread group. */
+    private static final String CPU_PREFIX = "cpu.";
 
     private SinkThroughput() {
     }
@@ -98,11 +103,21 @@ public final class SinkThroughput {
                 } while (jitShare > QUIET_JIT_SHARE && warmupJobs < MAX_WARMUP_JOBS);
             }
             long jitBefore = jit.getTotalCompilationTime();
-            long netRuntimeMs = runJob(url, METRIC, 0, Long.parseLong(args[2]), seriesCount, t0, parallelism,
-                    inFlight);
-            ChildJvm.report(Map.of("netRuntimeMs", netRuntimeMs, "warmupJobs", warmupJobs,
-                    "lastWarmupJitPercent", Math.round(jitShare * 100),
-                    "jitMillis", jit.getTotalCompilationTime() - jitBefore));
+            long netRuntimeMs;
+            Map<String, Double> cpu;
+            try (ThreadCpu threads = ThreadCpu.start(ThreadCpu::flinkJobGroup)) {
+                netRuntimeMs = runJob(url, METRIC, 0, Long.parseLong(args[2]), seriesCount, t0, parallelism,
+                        inFlight);
+                cpu = threads.secondsByGroup();
+            }
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("netRuntimeMs", netRuntimeMs);
+            figures.put("warmupJobs", warmupJobs);
+            figures.put("lastWarmupJitPercent", Math.round(jitShare * 100));
+            figures.put("jitMillis", jit.getTotalCompilationTime() - jitBefore);
+            cpu.forEach((group, seconds) -> figures.put(CPU_PREFIX + group.replace(' ', '_'),
+                    Math.round(seconds * 1000)));
+            ChildJvm.report(figures);
             return;
         }
         HarnessArgs options = HarnessArgs.parse(args, "samples", "series", "parallelism", "lanes",
@@ -119,8 +134,8 @@ public final class SinkThroughput {
         Report.start("SinkThroughput", args);
 
         Report report = new Report("SinkThroughput", "run", "parallelism", "in flight", "samples", "series",
-                "seconds", "samples/s", "ratio", "samples stored", "warm-up jobs", "JIT s", "load before",
-                "load after");
+                "seconds", "samples/s", "ratio", "samples stored", "warm-up jobs", "JIT s", "job CPU s",
+                "CPU s per 1M samples", "load before", "load after");
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         // Recent enough for a fresh Prometheus head, with room for one second per round of samples after it.
         long t0 = System.currentTimeMillis() - Duration.ofMinutes(30).toMillis();
@@ -141,7 +156,7 @@ public final class SinkThroughput {
                 bareBest = Math.max(bareBest, rate);
                 report.row("bare client", "-", lanes, samples, seriesCount, nanos / 1e9, rate, "-",
                         StoredSamples.samples(prometheus, METRIC), warmupSamples > 0 ? 1 : 0, jitMillis / 1000.0,
-                        loadBefore, loadAfter);
+                        "-", "-", loadBefore, loadAfter);
             }
         }
 
@@ -201,12 +216,23 @@ public final class SinkThroughput {
         double loadAfter = Machine.oneMinuteLoad();
         long millis = job.longValue("netRuntimeMs");
         long rate = samples * 1000 / millis;
+        double cpuSeconds = job.longValue(CPU_PREFIX + "total") / 1000.0;
         report.row(label, parallelism, inFlight, samples, seriesCount, millis / 1000.0, rate,
                 baseline == 0 ? "-" : String.format("%.2f", (double) rate / baseline),
                 StoredSamples.samples(prometheus, METRIC),
                 job.longValue("warmupJobs") == 0 ? "0" : String.format("%d (JIT %d%% of the last)",
                         job.longValue("warmupJobs"), job.longValue("lastWarmupJitPercent")),
-                job.longValue("jitMillis") / 1000.0, loadBefore, loadAfter);
+                job.longValue("jitMillis") / 1000.0, cpuSeconds, cpuSeconds * 1_000_000 / samples, loadBefore,
+                loadAfter);
+        StringBuilder threads = new StringBuilder();
+        job.values().forEach((key, value) -> {
+            if (key.startsWith(CPU_PREFIX) && !key.equals(CPU_PREFIX + "total")) {
+                threads.append(threads.length() == 0 ? "" : ", ").append(key.substring(CPU_PREFIX.length())
+                        .replace('_', ' ')).append(' ').append(String.format("%.2f", Long.parseLong(value) / 1000.0));
+            }
+        });
+        report.note(String.format("%s at parallelism %d, job JVM CPU s in the timed job by thread group: %s", label,
+                parallelism, threads));
         return rate;
     }
 
@@ -247,27 +273,27 @@ public final class SinkThroughput {
             requests.add(new ArrayList<>());
             batches.add(new WriteRequestBatch(BATCH_SAMPLES, PrometheusSink.Builder.DEFAULT_MAX_BATCH_BYTES));
         }
-        RemoteWriteRequestEncoder encoder = new RemoteWriteRequestEncoder();
         for (long k = 0; k < samples; k++) {
             int lane = (int) (k % seriesCount % lanes);
             WriteRequestBatch batch = batches.get(lane);
             batch.add(sample(metric, k, seriesCount, t0, ids, regions), 0, 0);
             if (batch.isFull()) {
-                requests.get(lane).add(encodeAndClear(encoder, batch));
+                requests.get(lane).add(encodeAndClear(batch));
             }
         }
         for (int lane = 0; lane < lanes; lane++) {
             if (!batches.get(lane).isEmpty()) {
-                requests.get(lane).add(encodeAndClear(encoder, batches.get(lane)));
+                requests.get(lane).add(encodeAndClear(batches.get(lane)));
             }
         }
         return requests;
     }
 
-    private static byte[] encodeAndClear(RemoteWriteRequestEncoder encoder, WriteRequestBatch batch) {
-        int length = encoder.encode(batch);
+    private static byte[] encodeAndClear(WriteRequestBatch batch) {
+        int length = batch.compress();
+        byte[] body = Arrays.copyOf(batch.body(), length);
         batch.clear();
-        return Arrays.copyOf(encoder.body(), length);
+        return body;
     }
 
     /** Sends every lane's requests in order, one in flight per lane; returns the wall time in nanoseconds. */
@@ -275,13 +301,13 @@ public final class SinkThroughput {
         ExecutorService lanes = Executors.newFixedThreadPool(requests.size());
         ExecutorService http = Executors.newCachedThreadPool();
         try (RemoteWriteHttpClient client = new RemoteWriteHttpClient(endpoint, Duration.ofSeconds(10),
-                Duration.ofSeconds(30), "FleetPulse-benchmark", null, http)) {
+                Duration.ofSeconds(30), "FleetPulse-benchmark", null, requests.size(), http)) {
             long start = System.nanoTime();
             List<Future<?>> done = new ArrayList<>();
             for (List<byte[]> lane : requests) {
                 done.add(lanes.submit(() -> {
                     for (byte[] body : lane) {
-                        RemoteWriteHttpClient.WriteResponse response = client.send(body, body.length).join();
+                        RemoteWriteResponse response = client.send(body, body.length).join();
                         if (response.status() / 100 != 2) {
                             throw new IllegalStateException("Prometheus answered " + response.status() + ": "
                                     + response.body());

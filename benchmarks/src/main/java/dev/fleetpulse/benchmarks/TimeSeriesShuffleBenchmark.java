@@ -1,12 +1,11 @@
 package dev.fleetpulse.benchmarks;
 
-import dev.fleetpulse.prometheus.FutureSampleBound;
+import dev.fleetpulse.prometheus.writer.FutureSampleBound;
 import dev.fleetpulse.prometheus.PrometheusSink;
-import dev.fleetpulse.prometheus.RemoteWriteRequestEncoder;
-import dev.fleetpulse.prometheus.TimeSeries;
-import dev.fleetpulse.prometheus.TimeSeriesKeySelector;
-import dev.fleetpulse.prometheus.TimeSeriesSerializer;
-import dev.fleetpulse.prometheus.WriteRequestBatch;
+import dev.fleetpulse.prometheus.model.TimeSeries;
+import dev.fleetpulse.prometheus.flink.TimeSeriesKeySelector;
+import dev.fleetpulse.prometheus.flink.TimeSeriesSerializer;
+import dev.fleetpulse.prometheus.writer.WriteRequestBatch;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -57,7 +56,6 @@ public class TimeSeriesShuffleBenchmark {
     private String[] regions;
     private final WriteRequestBatch batch = new WriteRequestBatch(SERIES,
             PrometheusSink.Builder.DEFAULT_MAX_BATCH_BYTES);
-    private final RemoteWriteRequestEncoder encoder = new RemoteWriteRequestEncoder();
     private final FutureSampleBound futureBound = new FutureSampleBound(
             PrometheusSink.Builder.DEFAULT_MAX_FUTURE_SKEW, System::currentTimeMillis);
     private byte[] serialized;
@@ -108,6 +106,6 @@ public class TimeSeriesShuffleBenchmark {
             keyHashes += keys.getKey(series).hashCode();
             batch.add(series, 0, futureBound.acceptedEnd(series), 0L);
         }
-        return keyHashes + encoder.encode(batch);
+        return keyHashes + batch.compress();
     }
 }

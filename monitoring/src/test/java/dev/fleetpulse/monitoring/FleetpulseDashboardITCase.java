@@ -1,12 +1,12 @@
 package dev.fleetpulse.monitoring;
 
+import dev.fleetpulse.prometheus.http.RemoteWriteResponse;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.localstack.QuerySample;
 import dev.fleetpulse.monitoring.DashboardQueries.PanelQuery;
-import dev.fleetpulse.prometheus.RemoteWriteHttpClient;
-import dev.fleetpulse.prometheus.RemoteWriteRequestEncoder;
-import dev.fleetpulse.prometheus.TimeSeries;
-import dev.fleetpulse.prometheus.WriteRequestBatch;
+import dev.fleetpulse.prometheus.http.RemoteWriteHttpClient;
+import dev.fleetpulse.prometheus.model.TimeSeries;
+import dev.fleetpulse.prometheus.writer.WriteRequestBatch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -174,11 +174,10 @@ class FleetpulseDashboardITCase {
         for (TimeSeries ts : series) {
             assertThat(batch.add(ts, 0, now)).as("whole series fits one request").isEqualTo(ts.sampleCount());
         }
-        RemoteWriteRequestEncoder encoder = new RemoteWriteRequestEncoder();
-        int length = encoder.encode(batch);
+        int length = batch.compress();
         try (RemoteWriteHttpClient client = new RemoteWriteHttpClient(URI.create(PROMETHEUS.remoteWriteUrl()),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), "fleetpulse-dashboard-it", null, null)) {
-            RemoteWriteHttpClient.WriteResponse response = client.send(encoder.body(), length).get();
+                Duration.ofSeconds(5), Duration.ofSeconds(30), "fleetpulse-dashboard-it", null, 1, null)) {
+            RemoteWriteResponse response = client.send(batch.body(), length).get();
 
             assertThat(response.status()).as(response.body()).isEqualTo(204);
         }

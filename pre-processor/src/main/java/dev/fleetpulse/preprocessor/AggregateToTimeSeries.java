@@ -1,7 +1,7 @@
 package dev.fleetpulse.preprocessor;
 
 import dev.fleetpulse.jobs.metrics.JobMetrics;
-import dev.fleetpulse.prometheus.TimeSeries;
+import dev.fleetpulse.prometheus.model.TimeSeries;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.metrics.Counter;

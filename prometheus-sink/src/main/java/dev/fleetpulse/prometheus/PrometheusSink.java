@@ -1,5 +1,12 @@
 package dev.fleetpulse.prometheus;
 
+import dev.fleetpulse.prometheus.http.EndpointUrls;
+import dev.fleetpulse.prometheus.http.RequestSigner;
+import dev.fleetpulse.prometheus.model.TimeSeries;
+import dev.fleetpulse.prometheus.writer.PrometheusSinkSettings;
+import dev.fleetpulse.prometheus.writer.PrometheusSinkWriter;
+import dev.fleetpulse.prometheus.writer.RejectedBehaviour;
+import dev.fleetpulse.prometheus.writer.RetryLimitBehaviour;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -50,7 +57,7 @@ public final class PrometheusSink implements Sink<TimeSeries> {
         return settings;
     }
 
-    /** The signer the sink uses (built from {@code bearerToken}/{@code basicAuth}, or given), or null. */
+    /** The signer the sink uses, or null. */
     public RequestSigner requestSigner() {
         return signer;
     }
@@ -96,9 +103,6 @@ public final class PrometheusSink implements Sink<TimeSeries> {
         private String userAgent = DEFAULT_USER_AGENT;
         private String metricGroupName = DEFAULT_METRIC_GROUP_NAME;
         private RequestSigner requestSigner;
-        private String bearerToken;
-        private String basicAuthUsername;
-        private String basicAuthPassword;
 
         private Builder() {
         }
@@ -181,20 +185,12 @@ public final class PrometheusSink implements Sink<TimeSeries> {
             return this;
         }
 
-        /** Signs every request (e.g. SigV4 for AMP). Exclusive with bearerToken and basicAuth. */
+        /**
+         * Signs every request, retries included: e.g. {@code new BearerTokenSigner(token)},
+         * {@code new BasicAuthSigner(user, password)}, or SigV4 for AMP from {@code prometheus-sink-amp}.
+         */
         public Builder requestSigner(RequestSigner requestSigner) {
             this.requestSigner = requestSigner;
-            return this;
-        }
-
-        public Builder bearerToken(String bearerToken) {
-            this.bearerToken = bearerToken;
-            return this;
-        }
-
-        public Builder basicAuth(String username, String password) {
-            this.basicAuthUsername = username;
-            this.basicAuthPassword = password;
             return this;
         }
 
@@ -265,7 +261,6 @@ public final class PrometheusSink implements Sink<TimeSeries> {
             if (metricGroupName == null || metricGroupName.isBlank()) {
                 problems.add("metricGroupName must not be blank");
             }
-            RequestSigner signer = resolveSigner(problems);
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("Invalid PrometheusSink settings: " + String.join("; ", problems));
             }
@@ -273,11 +268,11 @@ public final class PrometheusSink implements Sink<TimeSeries> {
                     maxBatchAge, maxBufferedSamples, maxInFlightRequests, initialBackoff, maxBackoff, maxRetries,
                     maxRetryDuration, onRetryLimit, onRejected, maxFutureSkew, connectTimeout, requestTimeout,
                     userAgent, metricGroupName);
-            if (signer != null && "http".equals(uri.getScheme())) {
+            if (requestSigner != null && "http".equals(uri.getScheme())) {
                 LOG.warn("PrometheusSink sends credentials over plain http to {}", uri);
             }
-            LOG.info("PrometheusSink settings: {}", settings.describe(signer));
-            return new PrometheusSink(settings, signer);
+            LOG.info("PrometheusSink settings: {}", settings.describe(requestSigner));
+            return new PrometheusSink(settings, requestSigner);
         }
 
         private URI validateEndpoint(List<String> problems) {
@@ -289,7 +284,7 @@ public final class PrometheusSink implements Sink<TimeSeries> {
             String shown = EndpointUrls.redact(endpointUrl);
             if (EndpointUrls.hasUserInfo(endpointUrl)) {
                 problems.add("endpointUrl must not carry user info ('" + shown + "'): the sink logs its endpoint"
-                        + " URL; pass credentials with basicAuth(user, password), bearerToken or requestSigner");
+                        + " URL; pass credentials with a requestSigner, e.g. new BasicAuthSigner(user, password)");
                 return null;
             }
             try {
@@ -306,26 +301,6 @@ public final class PrometheusSink implements Sink<TimeSeries> {
                         + e.getIndex() + ")");
                 return null;
             }
-        }
-
-        private RequestSigner resolveSigner(List<String> problems) {
-            int configured = (requestSigner != null ? 1 : 0) + (bearerToken != null ? 1 : 0)
-                    + (basicAuthUsername != null || basicAuthPassword != null ? 1 : 0);
-            if (configured > 1) {
-                problems.add("requestSigner, bearerToken and basicAuth are mutually exclusive; set at most one");
-                return null;
-            }
-            try {
-                if (bearerToken != null) {
-                    return new BearerTokenSigner(bearerToken);
-                }
-                if (basicAuthUsername != null || basicAuthPassword != null) {
-                    return new BasicAuthSigner(basicAuthUsername, basicAuthPassword);
-                }
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
-            }
-            return requestSigner;
         }
 
         private static void positive(List<String> problems, String name, int value) {

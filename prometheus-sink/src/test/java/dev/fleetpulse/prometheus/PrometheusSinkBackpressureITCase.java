@@ -1,5 +1,6 @@
 package dev.fleetpulse.prometheus;
 
+import dev.fleetpulse.prometheus.flink.TimeSeriesKeySelector;
 import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.localstack.fault.Fault;

@@ -1,5 +1,11 @@
 package dev.fleetpulse.prometheus;
 
+import dev.fleetpulse.prometheus.http.BearerTokenSigner;
+import dev.fleetpulse.prometheus.http.BasicAuthSigner;
+import dev.fleetpulse.prometheus.http.SignableRequest;
+import dev.fleetpulse.prometheus.writer.PrometheusSinkSettings;
+import dev.fleetpulse.prometheus.writer.RejectedBehaviour;
+import dev.fleetpulse.prometheus.writer.RetryLimitBehaviour;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +79,7 @@ class PrometheusSinkBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Invalid PrometheusSink settings: endpointUrl must not carry user info"
                         + " ('https://****@prometheus.example.com/api/v1/write'): the sink logs its endpoint URL;"
-                        + " pass credentials with basicAuth(user, password), bearerToken or requestSigner");
+                        + " pass credentials with a requestSigner, e.g. new BasicAuthSigner(user, password)");
     }
 
     @Test
@@ -93,22 +99,16 @@ class PrometheusSinkBuilderTest {
     }
 
     @Test
-    void shouldRejectMoreThanOneAuthenticationMethod() {
-        assertThatThrownBy(() -> PrometheusSink.builder().endpointUrl(ENDPOINT).bearerToken("t")
-                .basicAuth("u", "p").build())
-                .hasMessageContaining("requestSigner, bearerToken and basicAuth are mutually exclusive");
-    }
-
-    @Test
     void shouldRejectBasicAuthUserWithColon() {
-        assertThatThrownBy(() -> PrometheusSink.builder().endpointUrl(ENDPOINT).basicAuth("a:b", "p").build())
+        assertThatThrownBy(() -> new BasicAuthSigner("a:b", "p"))
                 .hasMessageContaining("basicAuth username must be non-empty and must not contain ':'");
     }
 
     @Test
     void shouldSurviveJavaSerializationWithItsSettingsAndSigner() throws Exception {
         PrometheusSink sink = PrometheusSink.builder().endpointUrl(ENDPOINT).maxInFlightRequests(8)
-                .onRetryLimit(RetryLimitBehaviour.DISCARD_AND_CONTINUE).bearerToken("secret-token").build();
+                .onRetryLimit(RetryLimitBehaviour.DISCARD_AND_CONTINUE).requestSigner(new BearerTokenSigner("secret-token"))
+                .build();
 
         PrometheusSink copy = InstantiationUtil.clone(sink);
 
@@ -120,7 +120,8 @@ class PrometheusSinkBuilderTest {
 
     @Test
     void shouldNotLogSecretsInSettingsDescription() {
-        PrometheusSink sink = PrometheusSink.builder().endpointUrl(ENDPOINT).basicAuth("fleet", "hunter2").build();
+        PrometheusSink sink = PrometheusSink.builder().endpointUrl(ENDPOINT)
+                .requestSigner(new BasicAuthSigner("fleet", "hunter2")).build();
 
         assertThat(sink.settings().describe(sink.requestSigner()))
                 .contains("requestSigner=BasicAuthSigner[username=fleet, password=***]")

@@ -1,5 +1,8 @@
 package dev.fleetpulse.prometheus;
 
+import dev.fleetpulse.prometheus.flink.TimeSeriesTypeInfoFactory;
+import dev.fleetpulse.prometheus.flink.TimeSeriesKeySelector;
+import dev.fleetpulse.prometheus.model.TimeSeries;
 import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import org.apache.flink.api.common.JobID;
@@ -39,7 +42,7 @@ class PrometheusSinkCheckpointITCase {
         settings.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
         StreamExecutionEnvironment env = FLINK.environment(settings);
         workload.stream(env, 1000)
-                .map(new FailOnceAfterCheckpoint(1000)).setParallelism(1).uid("fail-once").name("Fail once")
+                .map(new FailOnceAfterCheckpoint(1000), TimeSeriesTypeInfoFactory.TYPE_INFO).setParallelism(1).uid("fail-once").name("Fail once")
                 .keyBy(new TimeSeriesKeySelector()).sinkTo(sink).uid("prometheus-sink").name("Prometheus");
 
         JobID job = env.execute("prometheus-sink-restore").getJobID();

@@ -1,5 +1,10 @@
 package dev.fleetpulse.prometheus;
 
+import dev.fleetpulse.prometheus.flink.TimeSeriesKeySelector;
+import dev.fleetpulse.prometheus.http.RequestSigner;
+import dev.fleetpulse.prometheus.http.SignableRequest;
+import dev.fleetpulse.prometheus.writer.PrometheusSinkException;
+import dev.fleetpulse.prometheus.writer.RejectedBehaviour;
 import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.localstack.fault.Fault;

@@ -1,5 +1,8 @@
 package dev.fleetpulse.prometheus;
 
+import dev.fleetpulse.prometheus.flink.TimeSeriesKeySelector;
+import dev.fleetpulse.prometheus.flink.TimeSeriesTypeInfoFactory;
+import dev.fleetpulse.prometheus.model.TimeSeries;
 import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import org.apache.flink.api.common.JobID;

@@ -1,5 +1,13 @@
 package dev.fleetpulse.prometheus;
 
+import dev.fleetpulse.prometheus.http.BearerTokenSigner;
+import dev.fleetpulse.prometheus.flink.TimeSeriesKeySelector;
+import dev.fleetpulse.prometheus.flink.TimeSeriesTypeInfoFactory;
+import dev.fleetpulse.prometheus.http.RemoteWriteHttpClient;
+import dev.fleetpulse.prometheus.model.TimeSeries;
+import dev.fleetpulse.prometheus.writer.PrometheusSinkException;
+import dev.fleetpulse.prometheus.writer.RetryLimitBehaviour;
+import dev.fleetpulse.prometheus.writer.WriteRequestBatch;
 import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.localstack.fault.Fault;
@@ -39,7 +47,7 @@ class PrometheusSinkITCase {
         SampleWorkload workload = SampleWorkload.of("fp_it_many_series", 60, 100);
         try (FaultInjectingProxy proxy = FaultInjectingProxy.start(URI.create(PROMETHEUS.prometheus().baseUrl()))) {
             PrometheusSink sink = PrometheusSink.builder().endpointUrl(proxy.proxiedUrl(PROMETHEUS.remoteWriteUrl()))
-                    .maxBatchSamples(50).maxInFlightRequests(4).bearerToken("it-token").build();
+                    .maxBatchSamples(50).maxInFlightRequests(4).requestSigner(new BearerTokenSigner("it-token")).build();
 
             JobID job = run(workload, sink, 0);
 
@@ -187,11 +195,10 @@ class PrometheusSinkITCase {
     private static void writeDirectly(TimeSeries series) throws Exception {
         WriteRequestBatch batch = new WriteRequestBatch(10, 1_000_000);
         batch.add(series, 0, System.currentTimeMillis());
-        RemoteWriteRequestEncoder encoder = new RemoteWriteRequestEncoder();
-        int length = encoder.encode(batch);
+        int length = batch.compress();
         try (RemoteWriteHttpClient client = new RemoteWriteHttpClient(URI.create(PROMETHEUS.remoteWriteUrl()),
-                Duration.ofSeconds(5), Duration.ofSeconds(10), "it", null, null)) {
-            assertThat(client.send(encoder.body(), length).get(10, TimeUnit.SECONDS).status()).isEqualTo(204);
+                Duration.ofSeconds(5), Duration.ofSeconds(10), "it", null, 1, null)) {
+            assertThat(client.send(batch.body(), length).get(10, TimeUnit.SECONDS).status()).isEqualTo(204);
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.fleetpulse.rawwriter;
 import dev.fleetpulse.events.EventType;
 import dev.fleetpulse.events.VehicleEvent;
 import dev.fleetpulse.jobs.metrics.JobMetrics;
-import dev.fleetpulse.prometheus.TimeSeries;
+import dev.fleetpulse.prometheus.model.TimeSeries;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Counter;

@@ -3,7 +3,7 @@ package dev.fleetpulse.rawwriter;
 import dev.fleetpulse.events.EventType;
 import dev.fleetpulse.events.Region;
 import dev.fleetpulse.events.VehicleEvent;
-import dev.fleetpulse.prometheus.TimeSeries;
+import dev.fleetpulse.prometheus.model.TimeSeries;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

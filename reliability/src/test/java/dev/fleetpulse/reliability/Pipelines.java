@@ -5,7 +5,7 @@ import dev.fleetpulse.jobs.source.VehicleEventSources;
 import dev.fleetpulse.preprocessor.PreProcessorConfig;
 import dev.fleetpulse.preprocessor.testkit.ModelTable;
 import dev.fleetpulse.preprocessor.PreProcessorJob;
-import dev.fleetpulse.prometheus.TimeSeries;
+import dev.fleetpulse.prometheus.model.TimeSeries;
 import dev.fleetpulse.rawwriter.RawEventWriterConfig;
 import dev.fleetpulse.rawwriter.RawEventWriterJob;
 import org.apache.flink.api.connector.sink2.Sink;

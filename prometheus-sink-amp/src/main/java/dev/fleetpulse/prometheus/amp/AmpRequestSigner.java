@@ -1,8 +1,8 @@
 package dev.fleetpulse.prometheus.amp;
 
-import dev.fleetpulse.prometheus.RequestSigner;
-import dev.fleetpulse.prometheus.SignableRequest;
-import dev.fleetpulse.prometheus.StaleSignature;
+import dev.fleetpulse.prometheus.http.RequestSigner;
+import dev.fleetpulse.prometheus.http.SignableRequest;
+import dev.fleetpulse.prometheus.http.StaleSignature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;

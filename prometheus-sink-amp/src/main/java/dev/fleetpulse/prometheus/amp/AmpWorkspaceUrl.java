@@ -1,6 +1,6 @@
 package dev.fleetpulse.prometheus.amp;
 
-import dev.fleetpulse.prometheus.EndpointUrls;
+import dev.fleetpulse.prometheus.http.EndpointUrls;
 
 import java.net.URI;
 import java.net.URISyntaxException;

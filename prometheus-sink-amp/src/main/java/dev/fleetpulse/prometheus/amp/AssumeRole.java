@@ -42,15 +42,15 @@ public record AssumeRole(String roleArn, String sessionName, String externalId) 
         return new AssumeRole(roleArn, DEFAULT_SESSION_NAME, null);
     }
 
-    static boolean isRoleArn(String value) {
+    public static boolean isRoleArn(String value) {
         return value != null && ROLE_ARN.matcher(value).matches();
     }
 
-    static boolean isSessionName(String value) {
+    public static boolean isSessionName(String value) {
         return value != null && SESSION_NAME.matcher(value).matches();
     }
 
-    static boolean isExternalId(String value) {
+    public static boolean isExternalId(String value) {
         return value != null && EXTERNAL_ID.matcher(value).matches();
     }
 

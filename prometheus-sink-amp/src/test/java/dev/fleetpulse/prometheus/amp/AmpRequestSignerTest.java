@@ -1,6 +1,6 @@
 package dev.fleetpulse.prometheus.amp;
 
-import dev.fleetpulse.prometheus.StaleSignature;
+import dev.fleetpulse.prometheus.http.StaleSignature;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;

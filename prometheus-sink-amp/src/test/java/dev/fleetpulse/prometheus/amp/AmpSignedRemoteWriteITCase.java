@@ -1,5 +1,6 @@
 package dev.fleetpulse.prometheus.amp;
 
+import dev.fleetpulse.prometheus.flink.TimeSeriesTypeInfoFactory;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import dev.fleetpulse.localstack.QuerySeries;
 import dev.fleetpulse.localstack.fault.Fault;
@@ -7,8 +8,8 @@ import dev.fleetpulse.localstack.fault.FaultInjectingProxy;
 import dev.fleetpulse.localstack.fault.FaultPlan;
 import dev.fleetpulse.localstack.fault.RecordedRequest;
 import dev.fleetpulse.prometheus.PrometheusSink;
-import dev.fleetpulse.prometheus.TimeSeries;
-import dev.fleetpulse.prometheus.TimeSeriesKeySelector;
+import dev.fleetpulse.prometheus.model.TimeSeries;
+import dev.fleetpulse.prometheus.flink.TimeSeriesKeySelector;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.PipelineOptions;
@@ -107,7 +108,7 @@ class AmpSignedRemoteWriteITCase {
             String endpoint = proxy.proxiedUrl(PROMETHEUS.remoteWriteUrl());
 
             StreamExecutionEnvironment env = loopbackEnvironment();
-            env.fromData(TimeSeries.class, input.toArray(new TimeSeries[0])).uid("rpm-series").name("RPM series")
+            env.fromData(TimeSeriesTypeInfoFactory.TYPE_INFO, input.toArray(new TimeSeries[0])).uid("rpm-series").name("RPM series")
                     .keyBy(new TimeSeriesKeySelector())
                     .sinkTo(PrometheusSink.builder()
                             .endpointUrl(endpoint)
@@ -212,7 +213,7 @@ class AmpSignedRemoteWriteITCase {
             throws Exception {
         String endpoint = proxy.proxiedUrl(PROMETHEUS.remoteWriteUrl());
         StreamExecutionEnvironment env = loopbackEnvironment();
-        env.fromData(TimeSeries.class, input.toArray(new TimeSeries[0])).uid("rpm-series").name("RPM series")
+        env.fromData(TimeSeriesTypeInfoFactory.TYPE_INFO, input.toArray(new TimeSeries[0])).uid("rpm-series").name("RPM series")
                 .keyBy(new TimeSeriesKeySelector())
                 .sinkTo(PrometheusSink.builder()
                         .endpointUrl(endpoint)

@@ -1,6 +1,6 @@
 package dev.fleetpulse.prometheus.amp;
 
-import dev.fleetpulse.prometheus.SignableRequest;
+import dev.fleetpulse.prometheus.http.SignableRequest;
 
 import java.net.URI;
 import java.util.Collections;
