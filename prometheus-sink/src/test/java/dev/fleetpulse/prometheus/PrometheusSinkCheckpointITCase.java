@@ -1,12 +1,9 @@
 package dev.fleetpulse.prometheus;
 
 import dev.fleetpulse.prometheus.flink.TimeSeriesKeySelector;
-import dev.fleetpulse.prometheus.model.TimeSeries;
 import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -52,34 +49,5 @@ class PrometheusSinkCheckpointITCase {
         // A replay brings the same values: none is refused as another value for a stored timestamp.
         assertThat(FLINK.counter(job, "prometheusSink", "numSamplesRejectedDuplicate")).isZero();
         assertThat(FLINK.counter(job, "prometheusSink", "numSamplesDropped")).isZero();
-    }
-
-    /**
-     * Fails the first execution attempt once a checkpoint has completed and {@code recordsAfter} more records
-     * passed (long enough for the sink to have written them), so the restored attempt replays written samples.
-     */
-    private static final class FailOnceAfterCheckpoint extends RichMapFunction<TimeSeries, TimeSeries>
-            implements CheckpointListener {
-        private final int recordsAfter;
-        private transient boolean checkpointed;
-        private transient int seenAfterCheckpoint;
-
-        FailOnceAfterCheckpoint(int recordsAfter) {
-            this.recordsAfter = recordsAfter;
-        }
-
-        @Override
-        public TimeSeries map(TimeSeries series) {
-            boolean firstAttempt = getRuntimeContext().getTaskInfo().getAttemptNumber() == 0;
-            if (firstAttempt && checkpointed && ++seenAfterCheckpoint > recordsAfter) {
-                throw new IllegalStateException("Killing the first attempt after a completed checkpoint (test)");
-            }
-            return series;
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            checkpointed = true;
-        }
     }
 }
