@@ -7,9 +7,14 @@ import dev.fleetpulse.prometheus.writer.PrometheusSinkSettings;
 import dev.fleetpulse.prometheus.writer.PrometheusSinkWriter;
 import dev.fleetpulse.prometheus.writer.RejectedBehaviour;
 import dev.fleetpulse.prometheus.writer.RetryLimitBehaviour;
+import dev.fleetpulse.prometheus.writer.SelfMonitoring;
+import dev.fleetpulse.prometheus.writer.SinkCounts;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +23,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A Flink sink that writes {@link TimeSeries} to a Prometheus Remote-Write 1.0 endpoint (Prometheus, Amazon
@@ -32,7 +40,7 @@ import java.util.List;
  *
  * See {@code docs/prometheus-sink.md} for the settings, guarantees and error handling.
  */
-public final class PrometheusSink implements Sink<TimeSeries> {
+public final class PrometheusSink implements Sink<TimeSeries>, SupportsWriterState<TimeSeries, SinkCounts> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrometheusSink.class);
 
@@ -50,7 +58,19 @@ public final class PrometheusSink implements Sink<TimeSeries> {
 
     @Override
     public SinkWriter<TimeSeries> createWriter(WriterInitContext context) throws IOException {
-        return PrometheusSinkWriter.create(settings, signer, context);
+        return PrometheusSinkWriter.create(settings, signer, context, List.of());
+    }
+
+    @Override
+    public StatefulSinkWriter<TimeSeries, SinkCounts> restoreWriter(WriterInitContext context,
+                                                                    Collection<SinkCounts> recoveredState)
+            throws IOException {
+        return PrometheusSinkWriter.create(settings, signer, context, recoveredState);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<SinkCounts> getWriterStateSerializer() {
+        return new SinkCounts.Serializer();
     }
 
     public PrometheusSinkSettings settings() {
@@ -84,6 +104,8 @@ public final class PrometheusSink implements Sink<TimeSeries> {
         public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
         public static final String DEFAULT_USER_AGENT = "FleetPulse-PrometheusSink/1.0";
         public static final String DEFAULT_METRIC_GROUP_NAME = "prometheusSink";
+        private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+        private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
         private String endpointUrl;
         private int maxBatchSamples = DEFAULT_MAX_BATCH_SAMPLES;
@@ -102,6 +124,7 @@ public final class PrometheusSink implements Sink<TimeSeries> {
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private String userAgent = DEFAULT_USER_AGENT;
         private String metricGroupName = DEFAULT_METRIC_GROUP_NAME;
+        private SelfMonitoring selfMonitoring;
         private RequestSigner requestSigner;
 
         private Builder() {
@@ -200,6 +223,16 @@ public final class PrometheusSink implements Sink<TimeSeries> {
             return this;
         }
 
+        /**
+         * Also write the sink's own health to the endpoint, as series named {@code seriesPrefix} + a name of
+         * {@link SelfMonitoring}, with {@code labels} and the writer's {@code subtask} (off by default): for
+         * dashboards and alerts where nothing scrapes the job.
+         */
+        public Builder selfMonitoring(String seriesPrefix, Map<String, String> labels) {
+            this.selfMonitoring = new SelfMonitoring(seriesPrefix, labels);
+            return this;
+        }
+
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = connectTimeout;
             return this;
@@ -261,13 +294,16 @@ public final class PrometheusSink implements Sink<TimeSeries> {
             if (metricGroupName == null || metricGroupName.isBlank()) {
                 problems.add("metricGroupName must not be blank");
             }
+            if (selfMonitoring != null) {
+                validateSelfMonitoring(problems);
+            }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("Invalid PrometheusSink settings: " + String.join("; ", problems));
             }
             PrometheusSinkSettings settings = new PrometheusSinkSettings(uri, maxBatchSamples, maxBatchBytes,
                     maxBatchAge, maxBufferedSamples, maxInFlightRequests, initialBackoff, maxBackoff, maxRetries,
                     maxRetryDuration, onRetryLimit, onRejected, maxFutureSkew, connectTimeout, requestTimeout,
-                    userAgent, metricGroupName);
+                    userAgent, metricGroupName, selfMonitoring);
             if (requestSigner != null && "http".equals(uri.getScheme())) {
                 LOG.warn("PrometheusSink sends credentials over plain http to {}", uri);
             }
@@ -301,6 +337,20 @@ public final class PrometheusSink implements Sink<TimeSeries> {
                         + e.getIndex() + ")");
                 return null;
             }
+        }
+
+        private void validateSelfMonitoring(List<String> problems) {
+            if (!METRIC_NAME.matcher(selfMonitoring.seriesPrefix()).matches()) {
+                problems.add("selfMonitoring's series prefix must be a metric name start ([a-zA-Z_:][a-zA-Z0-9_:]*),"
+                        + " was '" + selfMonitoring.seriesPrefix() + "'");
+            }
+            selfMonitoring.labels().forEach((name, value) -> {
+                if (!LABEL_NAME.matcher(name).matches() || name.startsWith("__")
+                        || name.equals(SelfMonitoring.SUBTASK)) {
+                    problems.add("selfMonitoring's label '" + name + "' must be a label name of its own"
+                            + " ([a-zA-Z_][a-zA-Z0-9_]*, not __*, not " + SelfMonitoring.SUBTASK + ")");
+                }
+            });
         }
 
         private static void positive(List<String> problems, String name, int value) {

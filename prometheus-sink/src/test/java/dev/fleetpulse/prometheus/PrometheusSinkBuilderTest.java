@@ -27,7 +27,7 @@ class PrometheusSinkBuilderTest {
                 Duration.ofSeconds(1), 10_000, 4, Duration.ofMillis(100), Duration.ofSeconds(5), 100,
                 Duration.ofMinutes(10), RetryLimitBehaviour.FAIL, RejectedBehaviour.DROP_AND_COUNT,
                 Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofSeconds(30),
-                "FleetPulse-PrometheusSink/1.0", "prometheusSink"));
+                "FleetPulse-PrometheusSink/1.0", "prometheusSink", null));
     }
 
     @Test

@@ -2,12 +2,9 @@ package dev.fleetpulse.prometheus;
 
 import dev.fleetpulse.prometheus.flink.TimeSeriesTypeInfoFactory;
 import dev.fleetpulse.prometheus.flink.TimeSeriesKeySelector;
-import dev.fleetpulse.prometheus.model.TimeSeries;
 import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -42,7 +39,8 @@ class PrometheusSinkCheckpointITCase {
         settings.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
         StreamExecutionEnvironment env = FLINK.environment(settings);
         workload.stream(env, 1000)
-                .map(new FailOnceAfterCheckpoint(1000), TimeSeriesTypeInfoFactory.TYPE_INFO).setParallelism(1).uid("fail-once").name("Fail once")
+                .map(new FailOnceAfterCheckpoint(1000), TimeSeriesTypeInfoFactory.TYPE_INFO).setParallelism(1)
+                .uid("fail-once").name("Fail once")
                 .keyBy(new TimeSeriesKeySelector()).sinkTo(sink).uid("prometheus-sink").name("Prometheus");
 
         JobID job = env.execute("prometheus-sink-restore").getJobID();
@@ -53,34 +51,5 @@ class PrometheusSinkCheckpointITCase {
         // A replay brings the same values: none is refused as another value for a stored timestamp.
         assertThat(FLINK.counter(job, "prometheusSink", "numSamplesRejectedDuplicate")).isZero();
         assertThat(FLINK.counter(job, "prometheusSink", "numSamplesDropped")).isZero();
-    }
-
-    /**
-     * Fails the first execution attempt once a checkpoint has completed and {@code recordsAfter} more records
-     * passed (long enough for the sink to have written them), so the restored attempt replays written samples.
-     */
-    private static final class FailOnceAfterCheckpoint extends RichMapFunction<TimeSeries, TimeSeries>
-            implements CheckpointListener {
-        private final int recordsAfter;
-        private transient boolean checkpointed;
-        private transient int seenAfterCheckpoint;
-
-        FailOnceAfterCheckpoint(int recordsAfter) {
-            this.recordsAfter = recordsAfter;
-        }
-
-        @Override
-        public TimeSeries map(TimeSeries series) {
-            boolean firstAttempt = getRuntimeContext().getTaskInfo().getAttemptNumber() == 0;
-            if (firstAttempt && checkpointed && ++seenAfterCheckpoint > recordsAfter) {
-                throw new IllegalStateException("Killing the first attempt after a completed checkpoint (test)");
-            }
-            return series;
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            checkpointed = true;
-        }
     }
 }

@@ -45,7 +45,8 @@ record SampleWorkload(String metric, int seriesCount, int samplesPerSeries, long
         if (maxPerSecond > 0) {
             indexes = indexes.map(new Throttle(maxPerSecond)).setParallelism(1).uid("throttle").name("Throttle");
         }
-        return indexes.map(new ToSample(this), TimeSeriesTypeInfoFactory.TYPE_INFO).setParallelism(1).uid("to-sample").name("To sample");
+        return indexes.map(new ToSample(this), TimeSeriesTypeInfoFactory.TYPE_INFO).setParallelism(1)
+                .uid("to-sample").name("To sample");
     }
 
     TimeSeries sample(long index) {

@@ -5,7 +5,11 @@ import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
 
-/** The resolved, validated settings of a sink, as its builder checked them. */
+/**
+ * The resolved, validated settings of a sink, as its builder checked them.
+ *
+ * @param selfMonitoring the sink's own health series, or null for none
+ */
 public record PrometheusSinkSettings(
         URI endpointUrl,
         int maxBatchSamples,
@@ -23,7 +27,8 @@ public record PrometheusSinkSettings(
         Duration connectTimeout,
         Duration requestTimeout,
         String userAgent,
-        String metricGroupName) implements Serializable {
+        String metricGroupName,
+        SelfMonitoring selfMonitoring) implements Serializable {
 
     /** One log line of the effective settings (no secrets: credentials live in the signer). */
     public String describe(RequestSigner signer) {
@@ -44,6 +49,8 @@ public record PrometheusSinkSettings(
                 + ", requestTimeout=" + requestTimeout
                 + ", userAgent=" + userAgent
                 + ", metricGroupName=" + metricGroupName
+                + ", selfMonitoring=" + (selfMonitoring == null ? "off" : selfMonitoring.seriesPrefix() + "*"
+                        + selfMonitoring.labels())
                 + ", requestSigner=" + (signer == null ? "none" : signer.toString());
     }
 }

@@ -4,17 +4,21 @@ import dev.fleetpulse.prometheus.http.RemoteWriteHttpClient;
 import dev.fleetpulse.prometheus.http.RequestSigner;
 import dev.fleetpulse.prometheus.model.TimeSeries;
 import org.apache.flink.api.common.operators.MailboxExecutor;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Batches series into lanes ({@link Lane}) and sends each lane's batches one request at a time.
@@ -29,8 +33,17 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  * <p>At least once: {@code bufferedSamples} counts every sample accepted by {@link #write} and not yet
  * resolved (written, already written, or dropped per the settings); {@link #flush}, which Flink calls before
  * each checkpoint barrier, returns only when it is zero.
+ *
+ * <p>Its state is its counters ({@link SinkCounts}), so that they, and with {@link SelfMonitoring} the health series
+ * written from them, go on after a restore instead of starting again. Those series go into the lanes like any other:
+ * gauges every {@link #HEALTH_INTERVAL_MILLIS} ms; counters too until the first checkpoint, then at each checkpoint
+ * with the counts of the one before, which is complete by then (one checkpoint at a time), so a restore never brings a
+ * counter below a value already written.
  */
-public final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
+public final class PrometheusSinkWriter implements StatefulSinkWriter<TimeSeries, SinkCounts> {
+
+    /** How often the self-monitoring gauges (and counters before the first checkpoint) are written. */
+    static final long HEALTH_INTERVAL_MILLIS = 5_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(PrometheusSinkWriter.class);
 
@@ -46,12 +59,23 @@ public final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
     private final SinkMetrics metrics;
     private final RateLimitedLog futureLog = new RateLimitedLog(LOG, 10_000);
     private final FutureSampleBound futureBound;
+    private final int subtask;
+    /** Null without self-monitoring. */
+    private final SinkHealth health;
+    /** From the first checkpoint on (or from a restore), counters are written at checkpoints only. */
+    private boolean countersAtCheckpoints;
+    /** The counts at the latest snapshot, written at the next one. */
+    private Map<String, Long> countsAtLastSnapshot;
+    private long lastHealthMillis = Long.MIN_VALUE;
+    /** The input ended and the final counts went out: a later (final) checkpoint writes no older ones. */
+    private boolean finalCountsWritten;
 
-    private PrometheusSinkWriter(PrometheusSinkSettings settings, RequestSigner signer, WriterInitContext context) {
+    private PrometheusSinkWriter(PrometheusSinkSettings settings, RequestSigner signer, WriterInitContext context,
+                                 Collection<SinkCounts> restored) {
         this.settings = settings;
         this.signer = signer;
         this.mailbox = context.getMailboxExecutor();
-        int subtask = context.getTaskInfo().getIndexOfThisSubtask();
+        this.subtask = context.getTaskInfo().getIndexOfThisSubtask();
         this.scheduler = new ScheduledThreadPoolExecutor(1,
                 RemoteWriteHttpClient.daemonThreads("prometheus-sink-" + subtask + "-timer"));
         this.scheduler.setRemoveOnCancelPolicy(true);
@@ -71,11 +95,25 @@ public final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
         for (int i = 0; i < lanes.length; i++) {
             lanes[i] = new Lane(i, lanesContext);
         }
+        for (SinkCounts counts : restored) {
+            if (counts.subtask() == subtask) {
+                metrics.restore(counts.counts());
+                countersAtCheckpoints = true;
+            }
+        }
+        this.health = settings.selfMonitoring() == null ? null : new SinkHealth(settings.selfMonitoring(), subtask);
+        if (health != null) {
+            scheduler.scheduleWithFixedDelay(() -> lanesContext.mail(this::writeHealthOnTimer, "self-monitoring", -1),
+                    0, HEALTH_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
-    /** Opens the signer (on the task manager, once per writer) and creates the writer. */
+    /**
+     * Opens the signer (on the task manager, once per writer) and creates the writer, with the counts of the
+     * checkpoint it is restored from (empty on a fresh start).
+     */
     public static PrometheusSinkWriter create(PrometheusSinkSettings settings, RequestSigner signer,
-            WriterInitContext context) throws IOException {
+            WriterInitContext context, Collection<SinkCounts> restored) throws IOException {
         if (signer != null) {
             try {
                 signer.open();
@@ -83,7 +121,7 @@ public final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
                 throw new IOException("Opening the request signer " + signer + " failed", e);
             }
         }
-        return new PrometheusSinkWriter(settings, signer, context);
+        return new PrometheusSinkWriter(settings, signer, context, restored);
     }
 
     @Override
@@ -124,6 +162,20 @@ public final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
 
     @Override
     public void flush(boolean endOfInput) throws InterruptedException {
+        sendEverything();
+        if (endOfInput && health != null) {
+            // No checkpoint and no timer follow the end of the input: the final counts, which include every sample
+            // just sent, go out now.
+            long now = healthTimestamp();
+            writeOwn(health.counters(metrics.counts(), now));
+            writeGauges(now);
+            finalCountsWritten = true;
+            sendEverything();
+        }
+    }
+
+    /** Seals every lane's batch and waits until every buffered sample is resolved. */
+    private void sendEverything() throws InterruptedException {
         for (Lane lane : lanes) {
             lane.seal();
             lane.pump();
@@ -131,6 +183,50 @@ public final class PrometheusSinkWriter implements SinkWriter<TimeSeries> {
         while (lanesContext.bufferedSamples > 0) {
             mailbox.yield();
         }
+    }
+
+    @Override
+    public List<SinkCounts> snapshotState(long checkpointId) {
+        Map<String, Long> counts = metrics.counts();
+        if (health != null && countsAtLastSnapshot != null && !finalCountsWritten) {
+            writeOwn(health.counters(countsAtLastSnapshot, healthTimestamp()));
+        }
+        countsAtLastSnapshot = counts;
+        countersAtCheckpoints = true;
+        return List.of(new SinkCounts(subtask, counts));
+    }
+
+    /** On the task thread, every {@link #HEALTH_INTERVAL_MILLIS} ms. */
+    private void writeHealthOnTimer() {
+        long now = healthTimestamp();
+        if (!countersAtCheckpoints) {
+                writeOwn(health.counters(metrics.counts(), now));
+        }
+        writeGauges(now);
+    }
+
+    private void writeGauges(long now) {
+        writeOwn(health.gauges(bufferedSamples(), inFlightRequests(), oldestUnsentSampleAgeMillis(),
+                lastSuccessfulWriteMillis(), now));
+    }
+
+    /**
+     * Appends the sink's own series to their lanes without waiting for room: a dozen samples beyond the buffer's
+     * limit are nothing, and the timer or the checkpoint that writes them must not block.
+     */
+    private void writeOwn(List<TimeSeries> series) {
+        for (TimeSeries own : series) {
+            Lane lane = lanes[assigner.laneOf(own)];
+            lane.append(own, own.sampleCount());
+            lanesContext.bufferedSamples += own.sampleCount();
+            lane.pump();
+        }
+    }
+
+    /** Now, but after the previous health timestamp: two writes of a series never share a millisecond. */
+    private long healthTimestamp() {
+        lastHealthMillis = Math.max(System.currentTimeMillis(), lastHealthMillis + 1);
+        return lastHealthMillis;
     }
 
     @Override

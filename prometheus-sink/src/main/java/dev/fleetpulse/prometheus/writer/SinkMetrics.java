@@ -5,6 +5,8 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,6 +15,20 @@ import java.util.function.LongSupplier;
  * and bytes also feed {@code numRecordsSend} and {@code numBytesSend}. Updated on the task thread only.
  */
 final class SinkMetrics {
+
+    static final String SAMPLES_OUT = "numSamplesOut";
+    static final String WRITE_REQUESTS_OUT = "numWriteRequestsOut";
+    static final String WRITE_REQUESTS_RETRIES = "numWriteRequestsRetries";
+    static final String SAMPLES_DROPPED = "numSamplesDropped";
+    static final String SAMPLES_NON_RETRYABLE_DROPPED = "numSamplesNonRetryableDropped";
+    static final String SAMPLES_RETRY_LIMIT_DROPPED = "numSamplesRetryLimitDropped";
+    static final String SAMPLES_FUTURE_DROPPED = "numSamplesFutureDropped";
+    static final String WRITE_REQUESTS_PERMANENTLY_FAILED = "numWriteRequestsPermanentlyFailed";
+    static final String SAMPLES_REJECTED_OUT_OF_ORDER = "numSamplesRejectedOutOfOrder";
+    static final String SAMPLES_REJECTED_DUPLICATE = "numSamplesRejectedDuplicate";
+
+    /** The sink's own counters by name, for its writer state and its health series. */
+    private final Map<String, Counter> counters = new LinkedHashMap<>();
 
     private final Counter samplesOut;
     private final Counter writeRequestsOut;
@@ -32,16 +48,16 @@ final class SinkMetrics {
             LongSupplier inFlightRequests, LongSupplier oldestUnsentSampleAgeMillis,
             LongSupplier lastSuccessfulWriteMillis) {
         MetricGroup group = operatorGroup.addGroup(groupName);
-        samplesOut = group.counter("numSamplesOut");
-        writeRequestsOut = group.counter("numWriteRequestsOut");
-        writeRequestsRetries = group.counter("numWriteRequestsRetries");
-        samplesDropped = group.counter("numSamplesDropped");
-        samplesNonRetryableDropped = group.counter("numSamplesNonRetryableDropped");
-        samplesRetryLimitDropped = group.counter("numSamplesRetryLimitDropped");
-        samplesFutureDropped = group.counter("numSamplesFutureDropped");
-        writeRequestsPermanentlyFailed = group.counter("numWriteRequestsPermanentlyFailed");
-        samplesRejectedOutOfOrder = group.counter("numSamplesRejectedOutOfOrder");
-        samplesRejectedDuplicate = group.counter("numSamplesRejectedDuplicate");
+        samplesOut = counter(group, SAMPLES_OUT);
+        writeRequestsOut = counter(group, WRITE_REQUESTS_OUT);
+        writeRequestsRetries = counter(group, WRITE_REQUESTS_RETRIES);
+        samplesDropped = counter(group, SAMPLES_DROPPED);
+        samplesNonRetryableDropped = counter(group, SAMPLES_NON_RETRYABLE_DROPPED);
+        samplesRetryLimitDropped = counter(group, SAMPLES_RETRY_LIMIT_DROPPED);
+        samplesFutureDropped = counter(group, SAMPLES_FUTURE_DROPPED);
+        writeRequestsPermanentlyFailed = counter(group, WRITE_REQUESTS_PERMANENTLY_FAILED);
+        samplesRejectedOutOfOrder = counter(group, SAMPLES_REJECTED_OUT_OF_ORDER);
+        samplesRejectedDuplicate = counter(group, SAMPLES_REJECTED_DUPLICATE);
         group.gauge("bufferedSamples", (Gauge<Long>) bufferedSamples::getAsLong);
         group.gauge("inFlightRequests", (Gauge<Long>) inFlightRequests::getAsLong);
         group.gauge("oldestUnsentSampleAgeMs", (Gauge<Long>) oldestUnsentSampleAgeMillis::getAsLong);
@@ -49,6 +65,29 @@ final class SinkMetrics {
         recordsSend = operatorGroup.getNumRecordsSendCounter();
         bytesSend = operatorGroup.getNumBytesSendCounter();
         recordsSendErrors = operatorGroup.getNumRecordsSendErrorsCounter();
+    }
+
+    private Counter counter(MetricGroup group, String name) {
+        Counter counter = group.counter(name);
+        counters.put(name, counter);
+        return counter;
+    }
+
+    /** Every counter's count now, by name. */
+    Map<String, Long> counts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counters.forEach((name, counter) -> counts.put(name, counter.getCount()));
+        return counts;
+    }
+
+    /** Adds counts a restored subtask had at its checkpoint, so its counters go on from there. */
+    void restore(Map<String, Long> counts) {
+        counts.forEach((name, count) -> {
+            Counter counter = counters.get(name);
+            if (counter != null) {
+                counter.inc(count);
+            }
+        });
     }
 
     void written(int samples, int bodyBytes) {

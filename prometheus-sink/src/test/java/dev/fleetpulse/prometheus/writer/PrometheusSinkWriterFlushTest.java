@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +66,7 @@ class PrometheusSinkWriterFlushTest {
                     .maxFutureSkew(Duration.ofDays(365 * 100))
                     .build().settings();
             TaskThreadContext context = new TaskThreadContext();
-            PrometheusSinkWriter writer = PrometheusSinkWriter.create(settings, null, context);
+            PrometheusSinkWriter writer = PrometheusSinkWriter.create(settings, null, context, List.of());
             try {
                 writer.write(TimeSeries.builder("fp_flush").label("series", "s000").sample(1, T0).build(), null);
                 assertThat(requestArrived.await(30, TimeUnit.SECONDS)).as("request sent before flush").isTrue();
