@@ -82,7 +82,7 @@ public record PreProcessorConfig(KafkaSourceConfig source, TumblingWindows windo
             }
         }
 
-        PrometheusSinkConfig prometheus = PrometheusSinkConfig.read(reader);
+        PrometheusSinkConfig prometheus = PrometheusSinkConfig.read(reader, JOB_NAME);
         reader.validate();
         return new PreProcessorConfig(source, new TumblingWindows(windowSec * 1000L), Duration.ofMillis(outOfOrderness),
                 Duration.ofMillis(idle), catalog, prometheus);

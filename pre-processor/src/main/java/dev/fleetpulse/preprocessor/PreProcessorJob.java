@@ -6,13 +6,13 @@ import dev.fleetpulse.events.VehicleEvent;
 import dev.fleetpulse.jobs.EffectiveSettings;
 import dev.fleetpulse.jobs.JobEnvironment;
 import dev.fleetpulse.jobs.config.ApplicationProperties;
-import dev.fleetpulse.jobs.health.PipelineHealth;
+import dev.fleetpulse.jobs.prometheus.HealthSeries;
 import dev.fleetpulse.jobs.source.EventTimeWatermarks;
 import dev.fleetpulse.jobs.source.SplitInvalidRecords;
 import dev.fleetpulse.jobs.source.VehicleEventSources;
-import dev.fleetpulse.prometheus.model.TimeSeries;
 import dev.fleetpulse.prometheus.flink.TimeSeriesKeySelector;
 import dev.fleetpulse.prometheus.flink.TimeSeriesTypeInfoFactory;
+import dev.fleetpulse.prometheus.model.TimeSeries;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -103,7 +103,8 @@ public final class PreProcessorJob {
                 .flatMap(new AggregateToTimeSeries(), TimeSeriesTypeInfoFactory.TYPE_INFO)
                 .uid("aggregates-to-time-series")
                 .name("Aggregates to time series")
-                .union(events.getSideOutput(PipelineHealth.SERIES), partials.getSideOutput(PipelineHealth.SERIES))
+                .union(HealthSeries.of(events, "split-invalid-records-health"),
+                        HealthSeries.of(partials, "vehicle-window-pre-aggregation-health"))
                 .keyBy(new TimeSeriesKeySelector())
                 .sinkTo(prometheusSink)
                 .uid("prometheus-sink")

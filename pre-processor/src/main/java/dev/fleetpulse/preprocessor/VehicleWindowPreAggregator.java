@@ -91,8 +91,7 @@ public final class VehicleWindowPreAggregator extends HealthReportingOperator<Ve
         watermark = Long.MIN_VALUE;
         json = new VehicleEventJson();
         outRecord = new StreamRecord<>(null);
-        lateEvents = health().counter(JobMetrics.counter(getMetricGroup(), "lateEvents"), PipelineHealth.LATE_EVENTS,
-                Map.of());
+        lateEvents = health().counter(JobMetrics.counter(getMetricGroup(), "lateEvents"), PipelineHealth.LATE_EVENTS);
         catalogReloads = JobMetrics.counter(getMetricGroup(), "modelCatalogReloads");
         catalogReloadFailures = JobMetrics.counter(getMetricGroup(), "modelCatalogReloadFailures");
         if (catalogSource.refreshes()) {

@@ -42,7 +42,7 @@ public record RawEventWriterConfig(KafkaSourceConfig source, long maxEventsPerSe
     public static RawEventWriterConfig read(ConfigReader reader) {
         KafkaSourceConfig source = KafkaSourceConfig.read(reader, DEFAULT_GROUP_ID);
         long maxEventsPerSec = reader.group(RAW_WRITER).longIn(MAX_EVENTS_PER_SEC, 0, 0, 100_000_000);
-        PrometheusSinkConfig prometheus = PrometheusSinkConfig.read(reader);
+        PrometheusSinkConfig prometheus = PrometheusSinkConfig.read(reader, JOB_NAME);
         reader.validate();
         return new RawEventWriterConfig(source, maxEventsPerSec, prometheus);
     }

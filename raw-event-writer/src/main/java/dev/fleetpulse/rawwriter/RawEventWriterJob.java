@@ -6,12 +6,12 @@ import dev.fleetpulse.events.VehicleEvent;
 import dev.fleetpulse.jobs.EffectiveSettings;
 import dev.fleetpulse.jobs.JobEnvironment;
 import dev.fleetpulse.jobs.config.ApplicationProperties;
-import dev.fleetpulse.jobs.health.PipelineHealth;
+import dev.fleetpulse.jobs.prometheus.HealthSeries;
 import dev.fleetpulse.jobs.source.SplitInvalidRecords;
 import dev.fleetpulse.jobs.source.VehicleEventSources;
-import dev.fleetpulse.prometheus.model.TimeSeries;
 import dev.fleetpulse.prometheus.flink.TimeSeriesKeySelector;
 import dev.fleetpulse.prometheus.flink.TimeSeriesTypeInfoFactory;
+import dev.fleetpulse.prometheus.model.TimeSeries;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -85,7 +85,7 @@ public final class RawEventWriterJob {
                 .uid("events-to-time-series")
                 .name("Event to sample")
                 .setParallelism(sourceParallelism)
-                .union(events.getSideOutput(PipelineHealth.SERIES))
+                .union(HealthSeries.of(events, "split-invalid-records-health"))
                 .keyBy(new TimeSeriesKeySelector())
                 .sinkTo(prometheusSink)
                 .uid("prometheus-sink")

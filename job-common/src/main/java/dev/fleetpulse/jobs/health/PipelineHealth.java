@@ -1,7 +1,5 @@
 package dev.fleetpulse.jobs.health;
 
-import dev.fleetpulse.prometheus.TimeSeries;
-import dev.fleetpulse.prometheus.TimeSeriesTypeInfoFactory;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -24,23 +22,22 @@ import java.util.TreeMap;
 import java.util.function.LongUnaryOperator;
 
 /**
- * One operator subtask's share of a job's health, written as Prometheus series through the job's own remote-write
- * sink: where nothing scrapes the jobs (Amazon Managed Service for Apache Flink with AMP), the dashboard's
- * pipeline-health row and the pipeline alerts read these series; locally they are the same.
+ * One operator subtask's share of a job's health, as samples ({@link HealthSample}) that the jobs writing to
+ * Prometheus turn into series and write through their own remote-write sink: where nothing scrapes the jobs (Amazon
+ * Managed Service for Apache Flink with AMP), the dashboard's pipeline-health row and the pipeline alerts read these
+ * series; locally they are the same.
  *
- * <p>The operator emits its samples to {@link #SERIES}, named {@code fleetpulse_pipeline_*} and labelled {@code job}
- * and {@code subtask} (plus a counter's own labels, such as {@code reason}), stamped with the processing time. The job
- * unions that side output into the stream before the sink's key-by, so each series is written by one sink subtask, in
- * order. Gauges are written every {@value #INTERVAL_SECONDS} s.
+ * <p>The operator emits the samples to {@link #SAMPLES}, named {@code fleetpulse_pipeline_*}, for its job and subtask
+ * (plus a counter's own label, such as {@code reason}), stamped with the processing time. Gauges are written every
+ * {@value #INTERVAL_SECONDS} s.
  *
  * <p>Counters never go back, also across restarts, and count each record once: they are in the operator's
  * checkpointed state, a restored subtask continues from them, and the records replayed after the checkpoint are
  * counted again exactly as they are processed again. So that no written value is ever above what a restore brings
  * back, a counter is written with the count of each checkpoint when that checkpoint completes (a restore starts from
  * the latest completed one), not in between; before the first checkpoint, and without checkpointing, every
- * {@value #INTERVAL_SECONDS} s. The state is
- * a union list state keyed by subtask index, so after rescaling each subtask takes its own index's counts; series of
- * subtasks that no longer exist simply stop.
+ * {@value #INTERVAL_SECONDS} s. The state is a union list state keyed by subtask index, so after rescaling each
+ * subtask takes its own index's counts; series of subtasks that no longer exist simply stop.
  *
  * <p>Use from an operator through {@link HealthReportingOperator}, which calls each method at its point of the
  * operator's life.
@@ -62,9 +59,9 @@ public final class PipelineHealth {
     static final int INTERVAL_SECONDS = 5;
     public static final Duration INTERVAL = Duration.ofSeconds(INTERVAL_SECONDS);
 
-    /** Where operators emit their health samples; jobs union it into the stream in front of the sink. */
-    public static final OutputTag<TimeSeries> SERIES =
-            new OutputTag<>("pipeline-health", TimeSeriesTypeInfoFactory.TYPE_INFO);
+    /** Where operators emit their health samples; jobs turn them into series in front of the sink. */
+    public static final OutputTag<HealthSample> SAMPLES =
+            new OutputTag<>("pipeline-health", TypeInformation.of(HealthSample.class));
 
     private static final ListStateDescriptor<HealthCount> STATE =
             new ListStateDescriptor<>("pipeline-health-counts", TypeInformation.of(HealthCount.class));
@@ -91,7 +88,7 @@ public final class PipelineHealth {
     public record HealthCount(int subtask, String series, long count) {
     }
 
-    private record Tracked(String name, Map<String, String> labels, Counter counter) {
+    private record Tracked(String name, String labelName, String labelValue, Counter counter) {
     }
 
     private record Gauge(String name, LongUnaryOperator valueAt, double scale) {
@@ -134,22 +131,27 @@ public final class PipelineHealth {
         if (counts != null && !finalCountsWritten) {
             counts.forEach((id, count) -> {
                 Tracked tracked = counters.get(id);
-                output.collect(SERIES, new StreamRecord<>(series(tracked.name(), tracked.labels(), count, now), now));
+                output.collect(SAMPLES, new StreamRecord<>(sample(tracked, count, now), now));
             });
         }
     }
 
     /**
-     * Writes {@code counter} as the series {@code name} with {@code labels}; a restored subtask first adds the count
-     * it had at the checkpoint, so the Flink metric is monotonic across restarts too.
+     * Writes {@code counter} as the series {@code name}; a restored subtask first adds the count it had at the
+     * checkpoint, so the Flink metric is monotonic across restarts too.
      */
-    public Counter counter(Counter counter, String name, Map<String, String> labels) {
-        String id = id(name, labels);
+    public Counter counter(Counter counter, String name) {
+        return counter(counter, name, null, null);
+    }
+
+    /** As {@link #counter(Counter, String)}, for the series of {@code name} with the label {@code labelName}. */
+    public Counter counter(Counter counter, String name, String labelName, String labelValue) {
+        String id = labelName == null ? name : name + "{" + labelName + "=" + labelValue + "}";
         Long before = restored.remove(id);
         if (before != null) {
             counter.inc(before);
         }
-        counters.put(id, new Tracked(name, labels, counter));
+        counters.put(id, new Tracked(name, labelName, labelValue, counter));
         return counter;
     }
 
@@ -184,22 +186,17 @@ public final class PipelineHealth {
     }
 
     private <T> void emitCounters(Output<StreamRecord<T>> output, long now) {
-        counters.values().forEach(t -> output.collect(SERIES,
-                new StreamRecord<>(series(t.name(), t.labels(), t.counter().getCount(), now), now)));
+        counters.values().forEach(t -> output.collect(SAMPLES,
+                new StreamRecord<>(sample(t, t.counter().getCount(), now), now)));
     }
 
     private <T> void emitGauges(Output<StreamRecord<T>> output, long now) {
-        gauges.values().forEach(g -> output.collect(SERIES,
-                new StreamRecord<>(series(g.name(), Map.of(), g.valueAt().applyAsLong(now) * g.scale(), now), now)));
+        gauges.values().forEach(g -> output.collect(SAMPLES,
+                new StreamRecord<>(new HealthSample(g.name(), job, subtask, null, null,
+                        g.valueAt().applyAsLong(now) * g.scale(), now), now)));
     }
 
-    private TimeSeries series(String name, Map<String, String> labels, double value, long now) {
-        TimeSeries.Builder builder = TimeSeries.builder(name).label(JOB, job).label(SUBTASK, Integer.toString(subtask));
-        labels.forEach(builder::label);
-        return builder.sample(value, now).build();
-    }
-
-    private static String id(String name, Map<String, String> labels) {
-        return name + new TreeMap<>(labels);
+    private HealthSample sample(Tracked tracked, long count, long now) {
+        return new HealthSample(tracked.name(), job, subtask, tracked.labelName(), tracked.labelValue(), count, now);
     }
 }

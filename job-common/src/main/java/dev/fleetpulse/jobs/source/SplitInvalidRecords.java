@@ -50,8 +50,7 @@ public final class SplitInvalidRecords extends HealthReportingOperator<VehicleEv
         super.open();
         metrics = getMetricGroup();
         newestEventTime = Long.MIN_VALUE;
-        eventsIn = health().counter(JobMetrics.counter(metrics, "vehicleEventsIn"), PipelineHealth.EVENTS_IN,
-                Map.of());
+        eventsIn = health().counter(JobMetrics.counter(metrics, "vehicleEventsIn"), PipelineHealth.EVENTS_IN);
         invalid = JobMetrics.counter(metrics, "invalidRecords");
         byReason = new HashMap<>();
         for (RejectReason reason : RejectReason.values()) {
@@ -81,7 +80,7 @@ public final class SplitInvalidRecords extends HealthReportingOperator<VehicleEv
     private Counter counterFor(String reason) {
         return byReason.computeIfAbsent(reason, r -> health().counter(
                 JobMetrics.counter(metrics, "reason", r, "invalidRecordsByReason"),
-                PipelineHealth.DEAD_LETTERS, Map.of("reason", r)));
+                PipelineHealth.DEAD_LETTERS, "reason", r));
     }
 
     /** 0 before the first event: nothing to be behind on yet. */

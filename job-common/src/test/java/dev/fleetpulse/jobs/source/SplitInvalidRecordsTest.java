@@ -7,8 +7,8 @@ import dev.fleetpulse.events.KafkaOrigin;
 import dev.fleetpulse.events.Region;
 import dev.fleetpulse.events.RejectReason;
 import dev.fleetpulse.events.VehicleEvent;
+import dev.fleetpulse.jobs.health.HealthSample;
 import dev.fleetpulse.jobs.health.PipelineHealth;
-import dev.fleetpulse.prometheus.TimeSeries;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -95,15 +95,15 @@ class SplitInvalidRecordsTest {
         }
     }
 
-    /** The newest sample of each health series, by name and its labels other than job and subtask. */
+    /** The newest sample of each health series, by name and its own label. */
     private static Map<String, Double> latestHealth(OneInputStreamOperatorTestHarness<?, ?> harness) {
         Map<String, Double> latest = new TreeMap<>();
-        for (StreamRecord<TimeSeries> record : harness.getSideOutput(PipelineHealth.SERIES)) {
-            TimeSeries series = record.getValue();
-            Map<String, String> labels = new TreeMap<>(series.labels());
-            assertThat(labels.remove("job")).isEqualTo(JOB);
-            assertThat(labels.remove("subtask")).isEqualTo("0");
-            latest.put(series.metricName() + labels.toString().replace(" ", ""), series.value(0));
+        for (StreamRecord<HealthSample> record : harness.getSideOutput(PipelineHealth.SAMPLES)) {
+            HealthSample sample = record.getValue();
+            assertThat(sample.job()).isEqualTo(JOB);
+            assertThat(sample.subtask()).isZero();
+            String label = sample.labelName() == null ? "" : sample.labelName() + "=" + sample.labelValue();
+            latest.put(sample.name() + "{" + label + "}", sample.value());
         }
         return latest;
     }

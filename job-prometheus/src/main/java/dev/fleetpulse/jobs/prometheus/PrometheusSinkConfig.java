@@ -1,15 +1,17 @@
 package dev.fleetpulse.jobs.prometheus;
 
 import dev.fleetpulse.jobs.config.ConfigReader;
-import dev.fleetpulse.prometheus.http.EndpointUrls;
+import dev.fleetpulse.jobs.health.PipelineHealth;
 import dev.fleetpulse.prometheus.PrometheusSink;
-import dev.fleetpulse.prometheus.writer.RejectedBehaviour;
+import dev.fleetpulse.prometheus.http.EndpointUrls;
 import dev.fleetpulse.prometheus.http.RequestSigner;
+import dev.fleetpulse.prometheus.writer.RejectedBehaviour;
 import dev.fleetpulse.prometheus.writer.RetryLimitBehaviour;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The {@code PrometheusSink} group: the remote-write endpoint, batching, retries and authentication of a job's
@@ -63,11 +65,13 @@ public final class PrometheusSinkConfig {
     }
 
     /**
-     * Reads the group and builds the sink, reporting every problem to {@code reader}.
+     * Reads the group and builds the sink, reporting every problem to {@code reader}. The sink also writes its own
+     * health as the job's {@code fleetpulse_pipeline_*} series ({@link HealthSeries}).
      *
+     * @param job the job's name, the {@code job} label of its health series
      * @return the configuration; its sink is null when a problem was reported (then {@code reader.validate()} throws)
      */
-    public static PrometheusSinkConfig read(ConfigReader reader) {
+    public static PrometheusSinkConfig read(ConfigReader reader, String job) {
         ConfigReader.Group group = reader.group(GROUP);
         int problemsBefore = reader.problems().size();
         PrometheusSink.Builder builder = PrometheusSink.builder();
@@ -102,7 +106,8 @@ public final class PrometheusSinkConfig {
                 .maxFutureSkew(millis(group, MAX_FUTURE_MS, PrometheusSink.Builder.DEFAULT_MAX_FUTURE_SKEW))
                 .connectTimeout(millis(group, CONNECT_TIMEOUT_MS, PrometheusSink.Builder.DEFAULT_CONNECT_TIMEOUT))
                 .requestTimeout(millis(group, REQUEST_TIMEOUT_MS, PrometheusSink.Builder.DEFAULT_REQUEST_TIMEOUT))
-                .metricGroupName(group.string(METRIC_GROUP_NAME, PrometheusSink.Builder.DEFAULT_METRIC_GROUP_NAME));
+                .metricGroupName(group.string(METRIC_GROUP_NAME, PrometheusSink.Builder.DEFAULT_METRIC_GROUP_NAME))
+                .selfMonitoring(PipelineHealth.PREFIX, Map.of(PipelineHealth.JOB, job));
         RequestSigner signer = PrometheusAuth.fromSettings(group.raw(AUTH_MODE), url.isEmpty() ? null : shownUrl,
                 group.raw(AWS_REGION), group.raw(AWS_ROLE_ARN), group.raw(AWS_ROLE_SESSION_NAME),
                 group.raw(AWS_ROLE_EXTERNAL_ID), group.raw(AUTH_BEARER_TOKEN), group.raw(AUTH_BASIC_USERNAME),

@@ -69,7 +69,7 @@ class PrometheusSinkConfigTest {
         ConfigReader reader = new ConfigReader("job", ApplicationProperties.of(Map.of("PrometheusSink", Map.of(
                 "max.batch.samples", "many", "on.retry.limit", "retry-forever", "auth.mode", "bearer"))));
 
-        PrometheusSinkConfig.read(reader);
+        PrometheusSinkConfig.read(reader, "test-job");
 
         assertThatThrownBy(reader::validate)
                 .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
@@ -86,7 +86,7 @@ class PrometheusSinkConfigTest {
         ConfigReader reader = new ConfigReader("job", ApplicationProperties.of(Map.of("PrometheusSink", Map.of(
                 "endpoint.url", LOCAL, "max.batch.samples", "5000", "max.buffered.samples", "1000"))));
 
-        PrometheusSinkConfig.read(reader);
+        PrometheusSinkConfig.read(reader, "test-job");
 
         assertThat(reader.problems()).singleElement().asString()
                 .startsWith("PrometheusSink: Invalid PrometheusSink settings: maxBufferedSamples must be at least");
@@ -97,7 +97,7 @@ class PrometheusSinkConfigTest {
         ConfigReader reader = new ConfigReader("job", ApplicationProperties.of(Map.of("PrometheusSink", Map.of(
                 "endpoint.url", "https://fleet:s3cr3t-pa55@prometheus.example.com/api/v1/write"))));
 
-        PrometheusSinkConfig config = PrometheusSinkConfig.read(reader);
+        PrometheusSinkConfig config = PrometheusSinkConfig.read(reader, "test-job");
 
         assertThat(reader.problems()).containsExactly("PrometheusSink.endpoint.url: must not carry user info"
                 + " ('https://****@prometheus.example.com/api/v1/write'): the job logs its endpoint URL; set"
@@ -112,7 +112,7 @@ class PrometheusSinkConfigTest {
                 "endpoint.url", "https://key:s3cr3t-pa55@aps-workspaces.eu-west-1.amazonaws.com/workspaces/"
                         + "ws-3f2b8c1e-7d4a-4e2b-9c61-0a5d8e7f1b24/api/v1/remote_write"))));
 
-        PrometheusSinkConfig.read(reader);
+        PrometheusSinkConfig.read(reader, "test-job");
 
         assertThat(reader.problems()).isNotEmpty().allSatisfy(problem ->
                 assertThat(problem).doesNotContain("s3cr3t-pa55"));
@@ -120,7 +120,7 @@ class PrometheusSinkConfigTest {
 
     private static PrometheusSinkConfig read(Map<String, String> group) {
         ConfigReader reader = new ConfigReader("job", ApplicationProperties.of(Map.of("PrometheusSink", group)));
-        PrometheusSinkConfig config = PrometheusSinkConfig.read(reader);
+        PrometheusSinkConfig config = PrometheusSinkConfig.read(reader, "test-job");
         reader.validate();
         return config;
     }
