@@ -19,18 +19,19 @@ import java.util.regex.Pattern;
  * prove that each panel returns data after a pipeline run.
  *
  * <pre>{@code
- * for (PanelQuery query : DashboardQueries.load(Path.of("../monitoring/grafana/fleetpulse-dashboard.json"))) {
- *     if (!query.row().equals(DashboardQueries.PIPELINE_HEALTH_ROW)) { ... query.expr() ... }
+ * for (PanelQuery query : DashboardQueries.load(Path.of("../monitoring/grafana/fleetpulse-dashboard.json"),
+ *         Map.of("model", "Aurora"))) {
+ *     assertThat(prometheus.query(query.expr())).as(query.panelTitle()).isNotEmpty();
  * }
  * }</pre>
  *
- * A variable without a given value becomes {@code .*}, which is what the dashboard's "All" sends
- * ({@code allValue}); an unknown {@code $name} in a query is an error, so a typo cannot reach a test as a
- * literal string.
+ * A variable without a given value gets what the dashboard shows when it opens: a textbox its default text, any
+ * other variable {@code .*}, which is what the dashboard's "All" sends ({@code allValue}). An unknown {@code $name}
+ * in a query is an error, so a typo cannot reach a test as a literal string.
  */
 public final class DashboardQueries {
 
-    /** The row whose panels read the jobs' own Flink metrics; they only have data where the jobs are scraped. */
+    /** The row whose panels read the health series the jobs remote-write themselves ({@code fleetpulse_pipeline_*}). */
     public static final String PIPELINE_HEALTH_ROW = "Pipeline health";
 
     /** What Grafana substitutes for its interval macros, fixed so queries behave alike in every test. */
@@ -49,21 +50,22 @@ public final class DashboardQueries {
     private DashboardQueries() {
     }
 
-    /** Every target's query, each dashboard variable set to "All" ({@code .*}). */
+    /** Every target's query, each dashboard variable at its default: "All" ({@code .*}), a textbox its text. */
     public static List<PanelQuery> load(Path dashboard) {
         return load(dashboard, Map.of());
     }
 
     /**
      * Every target's query, with the given variables set to concrete values (e.g. {@code model -> Aurora}) and
-     * the others to "All". The values are used as written: a regex matcher ({@code =~}) takes them as a regex.
+     * the others at their defaults. The values are used as written: a regex matcher ({@code =~}) takes them as a
+     * regex.
      */
     public static List<PanelQuery> load(Path dashboard, Map<String, String> variableValues) {
         JsonNode root = read(dashboard);
         Map<String, String> values = new HashMap<>(GRAFANA_MACROS);
         for (JsonNode variable : root.path("templating").path("list")) {
             String name = variable.path("name").asText();
-            values.put(name, variableValues.getOrDefault(name, ALL));
+            values.put(name, variableValues.getOrDefault(name, defaultValue(variable)));
         }
         for (String name : variableValues.keySet()) {
             if (!values.containsKey(name) || GRAFANA_MACROS.containsKey(name)) {
@@ -74,6 +76,11 @@ public final class DashboardQueries {
         List<PanelQuery> queries = new ArrayList<>();
         collect(root.path("panels"), "", values, dashboard, queries);
         return queries;
+    }
+
+    /** A textbox has no "All": Grafana sends the text it holds, which the dashboard sets as its {@code query}. */
+    private static String defaultValue(JsonNode variable) {
+        return "textbox".equals(variable.path("type").asText()) ? variable.path("query").asText() : ALL;
     }
 
     private static void collect(JsonNode panels, String row, Map<String, String> values, Path dashboard,

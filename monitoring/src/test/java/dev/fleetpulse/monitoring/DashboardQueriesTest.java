@@ -26,7 +26,7 @@ class DashboardQueriesTest {
                              {"refId": "B", "expr": ""}]},
                 {"type": "row", "title": "Pipeline health", "collapsed": true, "panels": [
                   {"type": "timeseries", "title": "Events in",
-                   "targets": [{"refId": "A", "expr": "rate(flink_x[$__rate_interval])"}]}
+                   "targets": [{"refId": "A", "expr": "rate(fleetpulse_pipeline_x[$__rate_interval])"}]}
                 ]}
               ]
             }
@@ -39,7 +39,7 @@ class DashboardQueriesTest {
         assertThat(DashboardQueries.load(dashboard)).containsExactly(
                 new PanelQuery("", "Before any row", "A", "sum(warnings)"),
                 new PanelQuery("Fleet", "By model", "A", "sum by (model) (warnings{model=~\".*\",region=~\".*\"})"),
-                new PanelQuery("Pipeline health", "Events in", "A", "rate(flink_x[1m])"));
+                new PanelQuery("Pipeline health", "Events in", "A", "rate(fleetpulse_pipeline_x[1m])"));
     }
 
     @Test
@@ -49,6 +49,22 @@ class DashboardQueriesTest {
         assertThat(DashboardQueries.load(dashboard, Map.of("model", "Aurora", "region", "New Zealand")))
                 .extracting(PanelQuery::expr)
                 .contains("sum by (model) (warnings{model=~\"Aurora\",region=~\"New Zealand\"})");
+    }
+
+    @Test
+    void shouldSetATextboxToItsDefaultTextUnlessAValueIsGiven(@TempDir Path dir) throws IOException {
+        Path dashboard = write(dir, """
+                {"templating": {"list": [{"type": "textbox", "name": "vehicle", "query": "V0000000000"},
+                                         {"type": "query", "name": "region"}]},
+                 "panels": [{"type": "timeseries", "title": "One vehicle",
+                             "targets": [{"refId": "A",
+                                          "expr": "vehicle_ic_rpm{vehicle_id=\\"$vehicle\\",region=~\\"$region\\"}"}]}]}
+                """);
+
+        assertThat(DashboardQueries.load(dashboard)).extracting(PanelQuery::expr)
+                .containsExactly("vehicle_ic_rpm{vehicle_id=\"V0000000000\",region=~\".*\"}");
+        assertThat(DashboardQueries.load(dashboard, Map.of("vehicle", "V0000000042"))).extracting(PanelQuery::expr)
+                .containsExactly("vehicle_ic_rpm{vehicle_id=\"V0000000042\",region=~\".*\"}");
     }
 
     @Test

@@ -10,9 +10,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +27,11 @@ class FleetpulseDashboardTest {
     private static final String DATASOURCE_UID = "${datasource}";
     /** A selector of a pre-processor metric (not of the raw vehicle_warnings). */
     private static final Pattern AGGREGATE_SELECTOR = Pattern.compile("(?<![\\w])(vehicles_in_motion|warnings)\\{");
+    /** A raw series named in a query (not inside a recorded name such as fleetpulse:vehicle_warnings:...). */
+    private static final Pattern RAW_SERIES =
+            Pattern.compile("(?<![\\w:])vehicle_(ic_rpm|electric_rpm|warnings)(?![\\w:])");
+    /** A recorded series: level:metric:operation. */
+    private static final Pattern RECORDED_SERIES = Pattern.compile("(?<![\\w:])[a-zA-Z_]\\w*:[\\w:]+");
 
     private static JsonNode root;
     private static List<JsonNode> allPanels;
@@ -94,6 +102,15 @@ class FleetpulseDashboardTest {
     }
 
     @Test
+    void shouldOfferAVehicleTextboxThatStartsAtTheGeneratorsFirstVehicle() {
+        JsonNode vehicle = variable(root.path("templating").path("list"), "vehicle");
+
+        assertThat(vehicle.path("type").asText()).isEqualTo("textbox");
+        assertThat(vehicle.path("query").asText()).isEqualTo("V0000000000");
+        assertThat(vehicle.path("current").path("value").asText()).isEqualTo("V0000000000");
+    }
+
+    @Test
     void shouldFilterEveryAggregatePanelByTheSelectedModelsAndRegions() {
         for (PanelQuery query : DashboardQueries.load(DASHBOARD, Map.of("model", "Aurora", "region", "UK"))) {
             String expr = query.expr();
@@ -111,15 +128,70 @@ class FleetpulseDashboardTest {
         assertThat(queries).extracting(PanelQuery::row).containsOnly("Fleet", "Raw vs aggregated",
                 DashboardQueries.PIPELINE_HEALTH_ROW);
         assertThat(queries).extracting(PanelQuery::expr)
-                .contains("count({__name__=~\"vehicle_.*\"})", "count({__name__=~\"vehicles_in_motion|warnings\"})")
+                .contains("fleetpulse:raw_series:count", "count({__name__=~\"vehicles_in_motion|warnings\"})")
                 .anySatisfy(expr -> assertThat(expr).startsWith("topk(5, sum by (region) (vehicles_in_motion"))
-                .anySatisfy(expr -> assertThat(expr).startsWith("topk(5, sum by (region) (warnings"))
-                .anySatisfy(expr -> assertThat(expr).contains("vehicleEventsIn"))
-                .anySatisfy(expr -> assertThat(expr).contains("invalidRecords"))
-                .anySatisfy(expr -> assertThat(expr).contains("lateEvents"))
-                .anySatisfy(expr -> assertThat(expr).contains("_numSamplesOut"))
-                .anySatisfy(expr -> assertThat(expr).contains("_numSamplesRetryLimitDropped"))
-                .anySatisfy(expr -> assertThat(expr).contains("currentInputWatermark"));
+                .anySatisfy(expr -> assertThat(expr).startsWith("topk(5, sum by (region) (warnings"));
+    }
+
+    @Test
+    void shouldQueryNoScrapedFlinkMetric() {
+        // On AMP with the jobs on MSF nothing scrapes them: a Flink metric or its job_name label would stay empty.
+        for (PanelQuery query : DashboardQueries.load(DASHBOARD)) {
+            assertThat(query.expr()).as(query.panelTitle() + " " + query.refId())
+                    .doesNotContain("flink_", "job_name");
+        }
+    }
+
+    @Test
+    void shouldShowEveryDocumentedHealthSeriesPerJobInThePipelineHealthRow() {
+        Set<String> read = new TreeSet<>();
+        for (JsonNode panel : panelsByRow().get(DashboardQueries.PIPELINE_HEALTH_ROW)) {
+            for (JsonNode target : panel.path("targets")) {
+                String what = panel.path("title").asText() + " " + target.path("refId").asText();
+                String expr = target.path("expr").asText();
+                Set<String> series = DocumentedHealthSeries.readBy(expr);
+                assertThat(series).as(what + " reads a health series").isNotEmpty();
+                assertThat(expr).as(what + " per job").contains("by (job");
+                assertThat(target.path("legendFormat").asText()).as(what + " legend").contains("{{job}}");
+                read.addAll(series);
+            }
+        }
+
+        assertThat(read).isEqualTo(DocumentedHealthSeries.names());
+    }
+
+    @Test
+    void shouldReadOnlyHealthSeriesTheDocumentationLists() {
+        Set<String> documented = DocumentedHealthSeries.names();
+        for (PanelQuery query : DashboardQueries.load(DASHBOARD)) {
+            assertThat(DocumentedHealthSeries.readBy(query.expr())).as(query.panelTitle()).isSubsetOf(documented);
+        }
+    }
+
+    @Test
+    void shouldReadOnlyRecordedSeriesThatTheRecordingRulesDefine() {
+        Set<String> read = new TreeSet<>();
+        for (PanelQuery query : DashboardQueries.load(DASHBOARD)) {
+            Matcher recorded = RECORDED_SERIES.matcher(query.expr());
+            while (recorded.find()) {
+                read.add(recorded.group());
+            }
+        }
+
+        assertThat(read).isNotEmpty();
+        assertThat(RuleFiles.recordNames()).containsAll(read);
+    }
+
+    @Test
+    void shouldReadRawSeriesOfOneVehicleOnly() {
+        // Fleet-wide figures over the raw series come from recording rules; a panel that reads raw series directly
+        // must pin one vehicle with an exact match, or it reads millions of series on every refresh.
+        List<PanelQuery> rawReaders = DashboardQueries.load(DASHBOARD).stream()
+                .filter(query -> RAW_SERIES.matcher(query.expr()).find())
+                .toList();
+
+        assertThat(rawReaders).extracting(PanelQuery::panelTitle).containsExactly("Raw readings of one vehicle");
+        assertThat(rawReaders).allSatisfy(query -> assertThat(query.expr()).contains("vehicle_id=\"V0000000000\""));
     }
 
     @Test
@@ -144,6 +216,20 @@ class FleetpulseDashboardTest {
                 && b.path("x").asInt() < a.path("x").asInt() + a.path("w").asInt()
                 && a.path("y").asInt() < b.path("y").asInt() + b.path("h").asInt()
                 && b.path("y").asInt() < a.path("y").asInt() + a.path("h").asInt();
+    }
+
+    /** Data panels by the title of the row they sit in, in dashboard order (expanded rows hold no panels). */
+    private static Map<String, List<JsonNode>> panelsByRow() {
+        Map<String, List<JsonNode>> rows = new LinkedHashMap<>();
+        String row = "";
+        for (JsonNode panel : allPanels) {
+            if ("row".equals(panel.path("type").asText())) {
+                row = panel.path("title").asText();
+            } else {
+                rows.computeIfAbsent(row, title -> new ArrayList<>()).add(panel);
+            }
+        }
+        return rows;
     }
 
     private static List<JsonNode> dataPanels() {

@@ -1,8 +1,7 @@
 package dev.fleetpulse.monitoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.fleetpulse.monitoring.RuleFiles.Rule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,21 +13,15 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The alerting rules as Prometheus itself reads them: {@code promtool check rules} on every rule file and
- * {@code promtool test rules} on every unit-test file, plus checks that every alert is tested both firing and
- * quiet and carries what an operator's notification needs.
+ * The alerting and recording rules as Prometheus itself reads them: {@code promtool check rules} on every rule file
+ * and {@code promtool test rules} on every unit-test file, plus checks that every alert is tested both firing and
+ * quiet, every recording rule with exact values, and that every rule reads series the jobs write themselves.
  */
 class PromtoolRulesTest {
-
-    private static final Path RULES_DIR = Path.of("prometheus", "rules");
-    private static final Path ALERTS_FILE = RULES_DIR.resolve("fleet-alerts.yml");
-    private static final Path TESTS_DIR = RULES_DIR.resolve("tests");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private static Promtool promtool;
 
@@ -38,19 +31,27 @@ class PromtoolRulesTest {
     }
 
     @Test
-    void shouldPassPromtoolCheckForEveryRuleFile() throws IOException {
+    void shouldPassPromtoolCheckForEveryRuleFile() {
+        List<Path> files = RuleFiles.ruleFiles();
         List<String> arguments = new ArrayList<>(List.of("check", "rules"));
-        ruleFiles().forEach(file -> arguments.add(file.toString()));
+        files.forEach(file -> arguments.add(file.toString()));
 
         Promtool.Result result = promtool.run(arguments.toArray(String[]::new));
 
         assertThat(result.exitCode()).as(result.output()).isZero();
-        assertThat(result.output()).contains("SUCCESS: " + alertNames().size() + " rules found");
+        assertThat(files).extracting(file -> file.getFileName().toString())
+                .containsExactly("fleet-alerts.yml", "fleet-recording.yml");
+        // promtool counts alerting and recording rules alike; each file's count must be what its YAML holds.
+        for (Path file : files) {
+            assertThat(result.output()).contains("Checking " + file + "\n  SUCCESS: " + RuleFiles.rulesIn(file).size()
+                    + " rules found");
+        }
     }
 
     @Test
-    void shouldPassEveryPromtoolUnitTest() throws IOException {
-        List<Path> testFiles = ruleTestFiles();
+    void shouldPassEveryPromtoolUnitTest() {
+        List<Path> testFiles = RuleFiles.testFiles();
+        assertThat(testFiles).as("promtool test files in " + RuleFiles.TESTS_DIR).isNotEmpty();
         List<String> arguments = new ArrayList<>(List.of("test", "rules"));
         testFiles.forEach(file -> arguments.add(file.toString()));
 
@@ -68,7 +69,7 @@ class PromtoolRulesTest {
     }
 
     @Test
-    void shouldFailPromtoolWhenAnExpectationIsWrong(@TempDir Path tempDir) throws IOException {
+    void shouldFailPromtoolWhenAnAlertExpectationIsWrong(@TempDir Path tempDir) throws IOException {
         // Warning lights stay above the threshold for 20 minutes, yet the test claims the alert stays quiet.
         Path wrongTest = tempDir.resolve("wrong-expectation-test.yml");
         Files.writeString(wrongTest, """
@@ -84,7 +85,7 @@ class PromtoolRulesTest {
                       - eval_time: 20m
                         alertname: FleetWarningLightsHigh
                         exp_alerts: []
-                """.formatted(ALERTS_FILE.toAbsolutePath()));
+                """.formatted(RuleFiles.ALERTS_FILE.toAbsolutePath()));
 
         Promtool.Result result = promtool.run("test", "rules", wrongTest.toString());
 
@@ -93,66 +94,114 @@ class PromtoolRulesTest {
     }
 
     @Test
-    void shouldTestEveryAlertBothFiringAndQuiet() throws IOException {
+    void shouldFailPromtoolWhenARecordedValueIsWrong(@TempDir Path tempDir) throws IOException {
+        // Two vehicles in UK with 1 and 2 lights, yet the test expects 4.
+        Path wrongTest = tempDir.resolve("wrong-recorded-value-test.yml");
+        Files.writeString(wrongTest, """
+                rule_files:
+                  - %s
+                evaluation_interval: 1m
+                tests:
+                  - interval: 20s
+                    input_series:
+                      - series: 'vehicle_warnings{vehicle_id="V0000000000",region="UK"}'
+                        values: '1x10'
+                      - series: 'vehicle_warnings{vehicle_id="V0000000001",region="UK"}'
+                        values: '2x10'
+                    promql_expr_test:
+                      - expr: fleetpulse:vehicle_warnings:sum_by_region
+                        eval_time: 2m
+                        exp_samples:
+                          - labels: 'fleetpulse:vehicle_warnings:sum_by_region{region="UK"}'
+                            value: 4
+                """.formatted(RuleFiles.RECORDING_FILE.toAbsolutePath()));
+
+        Promtool.Result result = promtool.run("test", "rules", wrongTest.toString());
+
+        assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+        assertThat(result.output()).contains("FAILED").contains("fleetpulse:vehicle_warnings:sum_by_region");
+    }
+
+    @Test
+    void shouldTestEveryAlertBothFiringAndQuiet() {
         Set<String> firing = new HashSet<>();
         Set<String> quiet = new HashSet<>();
-        for (Path testFile : ruleTestFiles()) {
-            for (JsonNode test : YAML.readTree(testFile.toFile()).path("tests")) {
-                for (JsonNode check : test.path("alert_rule_test")) {
-                    String alert = check.path("alertname").asText();
-                    (check.path("exp_alerts").isEmpty() ? quiet : firing).add(alert);
+        for (JsonNode test : unitTests()) {
+            for (JsonNode check : test.path("alert_rule_test")) {
+                String alert = check.path("alertname").asText();
+                (check.path("exp_alerts").isEmpty() ? quiet : firing).add(alert);
+            }
+        }
+
+        assertThat(RuleFiles.alertNames()).as("alerts in " + RuleFiles.RULES_DIR).isNotEmpty();
+        assertThat(firing).as("alerts with a firing case").containsAll(RuleFiles.alertNames());
+        assertThat(quiet).as("alerts with a quiet case").containsAll(RuleFiles.alertNames());
+    }
+
+    @Test
+    void shouldTestEveryRecordingRuleWithExactValues() {
+        Set<String> tested = new HashSet<>();
+        for (JsonNode test : unitTests()) {
+            for (JsonNode check : test.path("promql_expr_test")) {
+                if (!check.path("exp_samples").isEmpty()) {
+                    tested.add(check.path("expr").asText());
                 }
             }
         }
 
-        assertThat(firing).as("alerts with a firing case").containsAll(alertNames());
-        assertThat(quiet).as("alerts with a quiet case").containsAll(alertNames());
+        assertThat(RuleFiles.recordNames()).as("recording rules in " + RuleFiles.RECORDING_FILE).isNotEmpty();
+        assertThat(tested).as("expressions tested with expected samples").containsAll(RuleFiles.recordNames());
     }
 
     @Test
-    void shouldGiveEveryAlertASeveritySummaryAndDescription() throws IOException {
-        for (JsonNode rule : alertRules()) {
-            String alert = rule.path("alert").asText();
-            assertThat(rule.path("labels").path("severity").asText()).as(alert + " severity")
+    void shouldNameRecordedSeriesAsLevelMetricOperation() {
+        // Colons: no job writes such a name, so a recorded series never mixes with the raw or health series.
+        assertThat(RuleFiles.recordNames()).allSatisfy(name -> assertThat(name).matches("fleetpulse:\\w+:\\w+"));
+    }
+
+    @Test
+    void shouldReadNoScrapedFlinkMetric() {
+        for (Rule rule : RuleFiles.rules()) {
+            assertThat(rule.expr()).as(rule.name()).doesNotContain("flink_", "job_name");
+        }
+    }
+
+    @Test
+    void shouldAlertOnThePipelinePerJobFromTheDocumentedHealthSeries() {
+        Set<String> documented = DocumentedHealthSeries.names();
+        List<Rule> pipeline = RuleFiles.rules().stream()
+                .filter(rule -> rule.group().equals(RuleFiles.PIPELINE_GROUP)).toList();
+
+        assertThat(pipeline).isNotEmpty().allSatisfy(rule -> {
+            assertThat(DocumentedHealthSeries.readBy(rule.expr())).as(rule.name()).isNotEmpty()
+                    .isSubsetOf(documented);
+            assertThat(rule.expr()).as(rule.name()).contains("by (job)").doesNotContain("by (job,");
+            assertThat(rule.definition().path("annotations").toString()).as(rule.name())
+                    .contains("{{ $labels.job }}");
+        });
+    }
+
+    @Test
+    void shouldGiveEveryAlertASeveritySummaryAndDescription() {
+        for (Rule rule : RuleFiles.rules()) {
+            if (!rule.isAlert()) {
+                continue;
+            }
+            JsonNode definition = rule.definition();
+            assertThat(definition.path("labels").path("severity").asText()).as(rule.name() + " severity")
                     .isIn("warning", "critical");
-            assertThat(rule.path("annotations").path("summary").asText()).as(alert + " summary").isNotBlank();
-            assertThat(rule.path("annotations").path("description").asText()).as(alert + " description")
+            assertThat(definition.path("annotations").path("summary").asText()).as(rule.name() + " summary")
+                    .isNotBlank();
+            assertThat(definition.path("annotations").path("description").asText()).as(rule.name() + " description")
                     .isNotBlank();
         }
     }
 
-    private static List<Path> ruleFiles() throws IOException {
-        try (Stream<Path> files = Files.list(RULES_DIR)) {
-            return files.filter(file -> file.toString().endsWith(".yml")).sorted().toList();
+    private static List<JsonNode> unitTests() {
+        List<JsonNode> tests = new ArrayList<>();
+        for (Path testFile : RuleFiles.testFiles()) {
+            RuleFiles.read(testFile).path("tests").forEach(tests::add);
         }
-    }
-
-    private static List<Path> ruleTestFiles() throws IOException {
-        try (Stream<Path> files = Files.list(TESTS_DIR)) {
-            List<Path> testFiles = files.filter(file -> file.toString().endsWith(".yml")).sorted().toList();
-            assertThat(testFiles).as("promtool test files in " + TESTS_DIR).isNotEmpty();
-            return testFiles;
-        }
-    }
-
-    private static List<JsonNode> alertRules() throws IOException {
-        List<JsonNode> alerts = new ArrayList<>();
-        for (Path file : ruleFiles()) {
-            for (JsonNode group : YAML.readTree(file.toFile()).path("groups")) {
-                group.path("rules").forEach(rule -> {
-                    if (rule.has("alert")) {
-                        alerts.add(rule);
-                    }
-                });
-            }
-        }
-        return alerts;
-    }
-
-    private static Set<String> alertNames() throws IOException {
-        Set<String> names = new HashSet<>();
-        alertRules().forEach(rule -> names.add(rule.path("alert").asText()));
-        assertThat(names).as("alerts in " + RULES_DIR).isNotEmpty();
-        return names;
+        return tests;
     }
 }
