@@ -44,7 +44,7 @@ public final class FleetPulseApp {
                 .region(System.getenv("CDK_DEFAULT_REGION"))
                 .build()));
         FleetPulseStack stack = new FleetPulseStack(app, STACK_NAME, props.build(), options, repository.jobJars(),
-                repository.alertRules());
+                repository.rules());
         Tags.of(stack).add("project", "fleetpulse");
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         return stack;

@@ -45,7 +45,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole FleetPulse deployment: network, MSK, AMP with alert rules and an Alertmanager that sends to SNS, the three
+ * The whole FleetPulse deployment: network, MSK, AMP with alerting and recording rules and an Alertmanager that sends to SNS, the three
  * jobs as Managed Service for Apache Flink applications, and optionally Amazon Managed Grafana.
  *
  * <p>Traffic is allowed only where the pipeline needs it: the applications reach the brokers on the IAM port and the
@@ -53,15 +53,13 @@ import java.util.Map;
  */
 public final class FleetPulseStack extends Stack {
 
-    /** The rule-groups namespace of the alert rules in the AMP workspace. */
-    static final String RULES_NAMESPACE = "fleetpulse";
     /** The Managed Grafana version that imports the dashboard as it is (its JSON has schema version 39). */
     static final String GRAFANA_VERSION = "10.4";
 
     private final Map<FlinkJob, FlinkApplication> applications = new EnumMap<>(FlinkJob.class);
 
     public FleetPulseStack(Construct scope, String id, StackProps props, DeploymentOptions options,
-                           Map<FlinkJob, Path> jars, String alertRules) {
+                           Map<FlinkJob, Path> jars, Map<RuleNamespace, String> rules) {
         super(scope, id, props);
 
         Map<FlinkJob, CfnParameter> parallelism = new EnumMap<>(FlinkJob.class);
@@ -141,11 +139,11 @@ public final class FleetPulseStack extends Stack {
                         "StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID),
                         "ArnEquals", Map.of("aws:SourceArn", workspace.getAttrArn())))
                 .build());
-        CfnRuleGroupsNamespace.Builder.create(this, "AlertRules")
+        rules.forEach((namespace, data) -> CfnRuleGroupsNamespace.Builder.create(this, namespace.constructId())
                 .workspace(workspace.getAttrArn())
-                .name(RULES_NAMESPACE)
-                .data(alertRules)
-                .build();
+                .name(namespace.namespace())
+                .data(data)
+                .build());
         String remoteWriteUrl = workspace.getAttrPrometheusEndpoint() + "api/v1/remote_write";
         String queryUrl = workspace.getAttrPrometheusEndpoint() + "api/v1/query";
 

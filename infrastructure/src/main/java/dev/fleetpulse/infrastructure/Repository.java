@@ -11,15 +11,13 @@ import java.util.Properties;
 import java.util.zip.ZipFile;
 
 /**
- * The files of a FleetPulse checkout that the stack deploys: the three jobs' shaded jars and the alert rules.
+ * The files of a FleetPulse checkout that the stack deploys: the three jobs' shaded jars and the rule files.
  *
  * <p>The CDK CLI runs the app in {@code infrastructure/} (where {@code cdk.json} is) and Maven runs the tests there
  * too, so the checkout is the parent of the working directory unless given otherwise.
  */
 public final class Repository {
 
-    /** The alert rules AMP loads as a rule-groups namespace: the same file the local Prometheus loads. */
-    static final String ALERT_RULES = "monitoring/prometheus/rules/fleet-alerts.yml";
     /** A class only a shaded job jar holds (the MSK IAM login module), to tell it from the thin module jar. */
     static final String SHADED_MARKER = "software/amazon/msk/auth/iam/IAMLoginModule.class";
     static final String BUILD_COMMAND = "./mvnw -B -pl infrastructure -am package -DskipTests";
@@ -30,8 +28,9 @@ public final class Repository {
     Repository(Path root, String version) {
         this.root = root.toAbsolutePath().normalize();
         this.version = version;
-        if (!Files.isRegularFile(this.root.resolve(ALERT_RULES))) {
-            throw new IllegalStateException(this.root + " is not a FleetPulse checkout (no " + ALERT_RULES
+        String rules = RuleNamespace.ALERTS.file();
+        if (!Files.isRegularFile(this.root.resolve(rules))) {
+            throw new IllegalStateException(this.root + " is not a FleetPulse checkout (no " + rules
                     + "): run the CDK app from the infrastructure directory, where cdk.json is");
         }
     }
@@ -88,13 +87,18 @@ public final class Repository {
         return jars;
     }
 
-    /** The alert rules file's text. */
-    public String alertRules() {
-        try {
-            return Files.readString(root.resolve(ALERT_RULES));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + root.resolve(ALERT_RULES), e);
+    /** The text of every rule file, by the namespace AMP loads it as. */
+    public Map<RuleNamespace, String> rules() {
+        Map<RuleNamespace, String> rules = new EnumMap<>(RuleNamespace.class);
+        for (RuleNamespace namespace : RuleNamespace.values()) {
+            Path file = root.resolve(namespace.file());
+            try {
+                rules.put(namespace, Files.readString(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read the rule file " + file, e);
+            }
         }
+        return rules;
     }
 
     private static boolean isShaded(Path jar) {

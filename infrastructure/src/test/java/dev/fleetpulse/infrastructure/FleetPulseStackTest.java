@@ -39,7 +39,7 @@ class FleetPulseStackTest {
                 Map.entry("AWS::MSK::ServerlessCluster", 0),
                 Map.entry("Custom::KafkaBootstrapBrokers", 1),
                 Map.entry("AWS::APS::Workspace", 1),
-                Map.entry("AWS::APS::RuleGroupsNamespace", 1),
+                Map.entry("AWS::APS::RuleGroupsNamespace", 2),
                 Map.entry("AWS::SNS::Topic", 1),
                 Map.entry("AWS::SNS::Subscription", 0),
                 Map.entry("AWS::KinesisAnalyticsV2::Application", 3),
@@ -135,12 +135,14 @@ class FleetPulseStackTest {
     }
 
     @Test
-    void shouldLoadTheMonitoringAlertRulesAndSendAlertsToTheTopic() throws IOException {
-        String rules = Files.readString(Synthesized.repository().root().resolve(Repository.ALERT_RULES));
-        DEFAULTS.template().hasResourceProperties("AWS::APS::RuleGroupsNamespace", Map.of(
-                "Name", "fleetpulse",
-                "Data", rules,
-                "Workspace", Map.of("Fn::GetAtt", List.of("Prometheus", "Arn"))));
+    void shouldLoadTheMonitoringRulesAndSendAlertsToTheTopic() throws IOException {
+        Path checkout = Synthesized.repository().root();
+        for (RuleNamespace namespace : RuleNamespace.values()) {
+            DEFAULTS.template().hasResourceProperties("AWS::APS::RuleGroupsNamespace", Map.of(
+                    "Name", namespace.namespace(),
+                    "Data", Files.readString(checkout.resolve(namespace.file())),
+                    "Workspace", Map.of("Fn::GetAtt", List.of("Prometheus", "Arn"))));
+        }
         String alertManager = DEFAULTS.resourcesOfType("AWS::APS::Workspace").values().iterator().next()
                 .get("Properties").toString();
         assertThat(alertManager).contains("sns_configs", "topic_arn: ", "Ref=Alerts", "sigv4", "AWS::Region");

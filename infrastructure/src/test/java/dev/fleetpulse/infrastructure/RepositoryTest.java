@@ -13,7 +13,10 @@ import java.util.zip.ZipOutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Finding the jobs' jars: a missing or thin jar stops the synthesis with the path and the command that builds it. */
+/**
+ * Finding the jobs' jars and the rule files: a missing or thin jar stops the synthesis with the path and the command
+ * that builds it.
+ */
 class RepositoryTest {
 
     private static final String VERSION = "9.9.9-TEST";
@@ -61,6 +64,26 @@ class RepositoryTest {
     }
 
     @Test
+    void shouldReadEveryRuleFileForItsNamespace() throws IOException {
+        writeAlertRules();
+        Path recording = checkout.resolve(RuleNamespace.RECORDING.file());
+        Files.writeString(recording, "groups: [{name: recorded, rules: []}]\n");
+
+        assertThat(new Repository(checkout, VERSION).rules())
+                .containsEntry(RuleNamespace.ALERTS, "groups: []\n")
+                .containsEntry(RuleNamespace.RECORDING, "groups: [{name: recorded, rules: []}]\n")
+                .hasSize(RuleNamespace.values().length);
+    }
+
+    @Test
+    void shouldNameAMissingRuleFile() throws IOException {
+        writeAlertRules();
+
+        assertThatThrownBy(() -> new Repository(checkout, VERSION).rules())
+                .hasMessageContaining("Cannot read the rule file " + checkout.resolve(RuleNamespace.RECORDING.file()));
+    }
+
+    @Test
     void shouldRefuseADirectoryThatIsNoCheckout() {
         assertThatThrownBy(() -> new Repository(checkout, VERSION))
                 .hasMessageContaining(checkout + " is not a FleetPulse checkout")
@@ -73,7 +96,7 @@ class RepositoryTest {
     }
 
     private void writeAlertRules() throws IOException {
-        Path rules = checkout.resolve(Repository.ALERT_RULES);
+        Path rules = checkout.resolve(RuleNamespace.ALERTS.file());
         Files.createDirectories(rules.getParent());
         Files.writeString(rules, "groups: []\n");
     }
