@@ -33,13 +33,15 @@ class PreProcessorJobGraphTest {
     }
 
     @Test
-    void shouldChainThePreAggregationAndTheDeadLetterSinksToTheSourceSoEventsAreNeverSerialized() {
+    void shouldChainThePreAggregationTheDeadLetterSinksAndTheHealthCountersToTheSourceSoEventsAreNeverSerialized() {
         JobGraph graph = jobGraph(StreamExecutionEnvironment.getExecutionEnvironment(), CONFIG);
 
         assertThat(vertexNames(graph)).containsExactlyInAnyOrder(
                 "Source: Vehicle events from Kafka -> Split invalid records -> (Pre-aggregate per vehicle and window"
-                        + " -> Late events to Kafka: Writer -> Late events to Kafka: Committer,"
-                        + " Dead letters to Kafka: Writer -> Dead letters to Kafka: Committer)",
+                        + " -> (Late events to Kafka: Writer -> Late events to Kafka: Committer,"
+                        + " Health of Pre-aggregate per vehicle and window),"
+                        + " Dead letters to Kafka: Writer -> Dead letters to Kafka: Committer,"
+                        + " Health of Split invalid records)",
                 "Aggregate per model, region and window -> Aggregates to time series",
                 "Prometheus remote-write: Writer");
     }
