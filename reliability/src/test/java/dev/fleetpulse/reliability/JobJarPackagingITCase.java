@@ -32,9 +32,11 @@ class JobJarPackagingITCase {
             // Manifest, licences, Maven metadata, service registrations, multi-release classes.
             "META-INF/", "LICENSE", "NOTICE",
             "dev/fleetpulse/events/",
-            // job-common: configuration, the Kafka source with dead letters, Kafka clients, metrics, local runs.
+            // job-common: configuration, the Kafka source with dead letters, Kafka clients, metrics, health
+            // counters, local runs.
             "dev/fleetpulse/jobs/JobEnvironment", "dev/fleetpulse/jobs/EffectiveSettings",
             "dev/fleetpulse/jobs/config/", "dev/fleetpulse/jobs/kafka/", "dev/fleetpulse/jobs/metrics/",
+            "dev/fleetpulse/jobs/health/",
             "dev/fleetpulse/jobs/source/", "flink-application-properties-dev.json",
             // Flink's Kafka connector and connector-base (not Flink itself: the cluster provides it).
             "org/apache/flink/connector/", "org/apache/flink/streaming/connectors/kafka/",
