@@ -1,13 +1,9 @@
 package dev.fleetpulse.prometheus;
 
-import dev.fleetpulse.prometheus.flink.TimeSeriesTypeInfoFactory;
 import dev.fleetpulse.prometheus.flink.TimeSeriesKeySelector;
 import dev.fleetpulse.localstack.FlinkMiniClusterExtension;
 import dev.fleetpulse.localstack.LocalPrometheusExtension;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,17 +26,9 @@ class PrometheusSinkCheckpointITCase {
         SampleWorkload workload = SampleWorkload.of("fp_it_restore", 40, 100);
         PrometheusSink sink = PrometheusSink.builder().endpointUrl(PROMETHEUS.remoteWriteUrl())
                 .maxBatchSamples(100).maxBatchAge(Duration.ofMillis(50)).build();
-        Configuration settings = new Configuration();
-        // One checkpoint every 2 s and the failure 1 s (1000 records) after one completed: no other checkpoint
-        // completes in between, and the sink has written most of that second, so the restore replays it.
-        settings.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(2));
-        settings.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        settings.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
-        settings.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        StreamExecutionEnvironment env = FLINK.environment(settings);
+        StreamExecutionEnvironment env = FLINK.environment(FailOnceAfterCheckpoint.restartingOnce());
         workload.stream(env, 1000)
-                .map(new FailOnceAfterCheckpoint(1000), TimeSeriesTypeInfoFactory.TYPE_INFO).setParallelism(1)
-                .uid("fail-once").name("Fail once")
+                .map(new FailOnceAfterCheckpoint(1000)).setParallelism(1).uid("fail-once").name("Fail once")
                 .keyBy(new TimeSeriesKeySelector()).sinkTo(sink).uid("prometheus-sink").name("Prometheus");
 
         JobID job = env.execute("prometheus-sink-restore").getJobID();

@@ -6,9 +6,6 @@ import dev.fleetpulse.localstack.QuerySample;
 import dev.fleetpulse.localstack.QuerySeries;
 import dev.fleetpulse.prometheus.flink.TimeSeriesKeySelector;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -66,14 +63,7 @@ class PrometheusSinkSelfMonitoringITCase {
         PrometheusSink sink = PrometheusSink.builder().endpointUrl(PROMETHEUS.remoteWriteUrl())
                 .maxBatchSamples(100).maxBatchAge(Duration.ofMillis(50))
                 .selfMonitoring("fp_it_self_", Map.of("job", "restore")).build();
-        Configuration settings = new Configuration();
-        // As in PrometheusSinkCheckpointITCase: the failure 1 s after the only completed checkpoint, so the restored
-        // attempt replays a second of samples the sink wrote before the failure.
-        settings.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(2));
-        settings.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        settings.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
-        settings.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        StreamExecutionEnvironment env = FLINK.environment(settings);
+        StreamExecutionEnvironment env = FLINK.environment(FailOnceAfterCheckpoint.restartingOnce());
         workload.stream(env, 1000)
                 .map(new FailOnceAfterCheckpoint(1000)).setParallelism(1).uid("fail-once").name("Fail once")
                 .keyBy(new TimeSeriesKeySelector()).sinkTo(sink).uid("prometheus-sink").name("Prometheus");
