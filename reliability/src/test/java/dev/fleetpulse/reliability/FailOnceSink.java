@@ -10,8 +10,9 @@ import java.io.IOException;
 /**
  * Wraps a sink so that its first subtask fails once, in the first attempt only, mid-stream: after it has taken part
  * in {@code checkpoints} checkpoints (each one flushes the writer before its barrier moves on) and then received
- * {@code records} more records. The delegate has by then written records beyond the last checkpoint, which the
- * restored job replays. Later attempts (the restarts) never fail, so the job can finish.
+ * {@code records} more records. Before failing it flushes the delegate once more, so the records beyond the last
+ * checkpoint have certainly been written, whatever the delegate's batching and timing: the restored job replays
+ * them. Later attempts (the restarts) never fail, so the job can finish.
  */
 final class FailOnceSink<T> implements Sink<T> {
 
@@ -61,6 +62,7 @@ final class FailOnceSink<T> implements Sink<T> {
         @Override
         public void write(T element, Context context) throws IOException, InterruptedException {
             if (flushes >= checkpoints && ++afterCheckpoints > records) {
+                delegate.flush(false);
                 throw new InjectedFailure("injected task failure after " + flushes + " checkpoints and "
                         + records + " more records");
             }
