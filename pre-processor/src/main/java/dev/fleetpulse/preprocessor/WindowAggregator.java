@@ -1,49 +1,65 @@
 package dev.fleetpulse.preprocessor;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Merges the partials of one (model, region, window) into its final {@link WindowAggregate}.
  *
- * <p>State is one small {@link VehicleActivity} per vehicle: the distinct-vehicle count needs the ids, because the
- * same vehicle can arrive in several partials (emitted early before a checkpoint, or replayed after a restore).
- * An event-time timer at the window's last millisecond fires once the watermark closes the window; the pre-aggregator
- * has emitted every partial of that window before forwarding that watermark. Firing clears the state and the key
- * disappears.
+ * <p>The distinct-vehicle count needs the vehicle ids, because the same vehicle can arrive in several partials
+ * (emitted early before a checkpoint, or replayed after a restore). Each partial is appended to the key's list
+ * state as it arrives, a write that reads nothing: with RocksDB an append is a merge into the memtable, where a
+ * per-vehicle map would cost a read (usually of a vehicle not there yet) and a write. The entries of one vehicle are
+ * merged only when the window fires, in memory; their number is bounded by the checkpoints and replays during the
+ * window.
+ *
+ * <p>An event-time timer at the window's last millisecond fires once the watermark closes the window; the
+ * pre-aggregator has emitted every partial of that window before forwarding that watermark. Firing clears the state
+ * and the key disappears.
  */
 public final class WindowAggregator extends KeyedProcessFunction<AggregateKey, VehicleWindowPartial, WindowAggregate> {
 
     private static final long serialVersionUID = 1L;
 
-    private transient MapState<String, VehicleActivity> vehicles;
+    private transient ListState<VehicleActivityEntry> entries;
+    /**
+     * Keys this instance has registered a timer for, so that a key's timer is registered with its first partial only,
+     * not with every one. Not checkpointed: after a restore a key's next partial registers its timer again, which is
+     * a no-op for a timer the checkpoint brought back.
+     */
+    private transient Set<AggregateKey> keysWithTimer;
 
     @Override
     public void open(OpenContext openContext) {
-        vehicles = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "vehicles", Types.STRING, TypeInformation.of(VehicleActivity.class)));
+        entries = getRuntimeContext().getListState(new ListStateDescriptor<>(
+                "vehicle-activity", TypeInformation.of(VehicleActivityEntry.class)));
+        keysWithTimer = new HashSet<>();
     }
 
     @Override
     public void processElement(VehicleWindowPartial partial, Context ctx, Collector<WindowAggregate> out)
             throws Exception {
-        VehicleActivity known = vehicles.get(partial.vehicleId());
-        if (known == null) {
-            vehicles.put(partial.vehicleId(), partial.activity());
-            // Registering the same timer again is a no-op, so doing it once per new vehicle needs no extra state.
+        entries.add(new VehicleActivityEntry(partial.vehicleId(), partial.activity()));
+        if (keysWithTimer.add(partial.key())) {
             ctx.timerService().registerEventTimeTimer(TumblingWindows.lastTimestampOf(partial.key().windowEnd()));
-        } else {
-            vehicles.put(partial.vehicleId(), known.merge(partial.activity()));
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<WindowAggregate> out) throws Exception {
+        Map<String, VehicleActivity> vehicles = new HashMap<>();
+        for (VehicleActivityEntry entry : entries.get()) {
+            vehicles.merge(entry.vehicleId(), entry.activity(), VehicleActivity::merge);
+        }
         long inMotion = 0;
         long warnings = 0;
         for (VehicleActivity activity : vehicles.values()) {
@@ -54,7 +70,8 @@ public final class WindowAggregator extends KeyedProcessFunction<AggregateKey, V
                 warnings += activity.warningCount();
             }
         }
-        vehicles.clear();
+        entries.clear();
+        keysWithTimer.remove(ctx.getCurrentKey());
         out.collect(new WindowAggregate(ctx.getCurrentKey(), inMotion, warnings));
     }
 }

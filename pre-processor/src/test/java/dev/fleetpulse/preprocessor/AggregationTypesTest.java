@@ -42,6 +42,8 @@ class AggregationTypesTest {
         VehicleActivity idle = new VehicleActivity(false, VehicleActivity.NO_WARNING, 0);
 
         assertThat(roundTrip(VehicleActivity.class, idle)).isEqualTo(idle);
+        VehicleActivityEntry entry = new VehicleActivityEntry(AURORA_1, new VehicleActivity(true, T0, 2));
+        assertThat(roundTrip(VehicleActivityEntry.class, entry)).isEqualTo(entry);
     }
 
     @Test

@@ -1,7 +1,12 @@
 package dev.fleetpulse.preprocessor;
 
 import dev.fleetpulse.events.Region;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The window semantics of DESIGN section 5, through both aggregation stages as they run in the job. */
 class WindowAggregationTest {
+
+    private static final VehicleActivity MOVED = new VehicleActivity(true, VehicleActivity.NO_WARNING, 0);
 
     private AggregationHarness harness;
 
@@ -219,5 +226,37 @@ class WindowAggregationTest {
         assertThat(harness.results()).containsExactly(
                 new WindowAggregate(uk(AURORA, T0_PLUS_5S), 1, 0),
                 new WindowAggregate(uk(AURORA, T0_PLUS_10S), 1, 0));
+    }
+
+    @Test
+    void shouldMergeAVehiclesPartialsFromBeforeAndAfterARestoreAndFireOnce() throws Exception {
+        AggregateKey key = uk(AURORA, T0_PLUS_5S);
+        OperatorSubtaskState checkpoint;
+        try (var beforeFailure = mergeStage()) {
+            beforeFailure.open();
+            beforeFailure.processElement(new VehicleWindowPartial(key, AURORA_1, MOVED), END_OF_FIRST_WINDOW);
+            checkpoint = beforeFailure.snapshot(1, END_OF_FIRST_WINDOW);
+        }
+
+        try (var restored = mergeStage()) {
+            restored.initializeState(checkpoint);
+            restored.open();
+            restored.processElement(new VehicleWindowPartial(key, AURORA_1, new VehicleActivity(false, T0_PLUS_2S, 4)),
+                    END_OF_FIRST_WINDOW);
+            restored.processElement(new VehicleWindowPartial(key, AURORA_2, new VehicleActivity(false, T0_PLUS_1S, 1)),
+                    END_OF_FIRST_WINDOW);
+            assertThat(restored.numEventTimeTimers()).isEqualTo(1);
+            restored.processWatermark(new Watermark(END_OF_FIRST_WINDOW));
+
+            assertThat(restored.extractOutputValues()).containsExactly(new WindowAggregate(key, 1, 4 + 1));
+            assertThat(restored.numKeyedStateEntries()).isZero();
+            assertThat(restored.numEventTimeTimers()).isZero();
+        }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<AggregateKey, VehicleWindowPartial, WindowAggregate>
+            mergeStage() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new WindowAggregator()),
+                VehicleWindowPartial::key, TypeInformation.of(AggregateKey.class));
     }
 }
