@@ -20,13 +20,15 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param probMotionStateChange per event: chance that the vehicle starts or stops
  * @param probWarningChange per event: chance that one warning light goes on or off
  * @param seed makes the simulation deterministic: same seed, same events per vehicle
+ * @param eventClock where event times come from: the clock, or a simulated report interval
  * @param kafka the Kafka client settings of group {@code KafkaSink}
  * @param topic where the events go
  * @param deliveryGuarantee at-least-once, or exactly-once with Kafka transactions
  * @param transactionalIdPrefix Kafka transactional id prefix; required for exactly-once, else empty
  */
 public record GeneratorConfig(double eventsPerSecond, long maxEvents, int vehicles, double probMotionStateChange,
-                              double probWarningChange, long seed, KafkaClientProperties kafka, String topic,
+                              double probWarningChange, long seed, EventClock eventClock,
+                              KafkaClientProperties kafka, String topic,
                               DeliveryGuarantee deliveryGuarantee, String transactionalIdPrefix) {
 
     public static final String JOB_NAME = "vehicle-event-generator";
@@ -38,6 +40,8 @@ public record GeneratorConfig(double eventsPerSecond, long maxEvents, int vehicl
     public static final String PROB_MOTION_STATE_CHANGE = "prob.motion.state.change";
     public static final String PROB_WARNING_CHANGE = "prob.warning.change";
     public static final String SEED = "seed";
+    public static final String SIMULATED_REPORT_INTERVAL_MS = "simulated.report.interval.ms";
+    public static final String SIMULATED_START_MS = "simulated.start.ms";
 
     public static final String KAFKA_SINK = "KafkaSink";
     public static final String TOPIC = "topic";
@@ -54,6 +58,10 @@ public record GeneratorConfig(double eventsPerSecond, long maxEvents, int vehicl
     public static final double DEFAULT_PROB_WARNING_CHANGE = 0.001;
     public static final long DEFAULT_SEED = 1;
     static final int MAX_VEHICLES = 100_000_000;
+    static final long MAX_SIMULATED_REPORT_INTERVAL_MS = 86_400_000;
+    /** 2000-01-01 and 2100-01-01: the event times the readers accept (docs/architecture.md). */
+    static final long MIN_SIMULATED_START_MS = 946_684_800_000L;
+    static final long MAX_SIMULATED_START_MS = 4_102_444_800_000L;
 
     private static final String AT_LEAST_ONCE = "at-least-once";
     private static final String EXACTLY_ONCE = "exactly-once";
@@ -96,6 +104,7 @@ public record GeneratorConfig(double eventsPerSecond, long maxEvents, int vehicl
         double probMotion = dataGen.doubleIn(PROB_MOTION_STATE_CHANGE, DEFAULT_PROB_MOTION_STATE_CHANGE, 0, 1);
         double probWarning = dataGen.doubleIn(PROB_WARNING_CHANGE, DEFAULT_PROB_WARNING_CHANGE, 0, 1);
         long seed = dataGen.longIn(SEED, DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE);
+        EventClock eventClock = eventClock(dataGen);
 
         ConfigReader.Group sink = reader.group(KAFKA_SINK);
         String topic = sink.string(TOPIC, KafkaTopics.DEFAULT_EVENTS_TOPIC);
@@ -108,7 +117,7 @@ public record GeneratorConfig(double eventsPerSecond, long maxEvents, int vehicl
         KafkaClientProperties kafka = KafkaClientProperties.read(sink,
                 Set.of(TOPIC, DELIVERY_GUARANTEE, TRANSACTIONAL_ID_PREFIX));
         reader.validate();
-        return new GeneratorConfig(rate, maxEvents, vehicles, probMotion, probWarning, seed, kafka, topic,
+        return new GeneratorConfig(rate, maxEvents, vehicles, probMotion, probWarning, seed, eventClock, kafka, topic,
                 guarantee.equals(EXACTLY_ONCE) ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE,
                 prefix);
     }
@@ -135,6 +144,24 @@ public record GeneratorConfig(double eventsPerSecond, long maxEvents, int vehicl
         return 1;
     }
 
+    /**
+     * Simulated event times when {@code simulated.report.interval.ms} is set, starting at {@code simulated.start.ms}
+     * or, without it, when the job is built; otherwise the clock.
+     */
+    private static EventClock eventClock(ConfigReader.Group dataGen) {
+        if (!dataGen.has(SIMULATED_REPORT_INTERVAL_MS)) {
+            if (dataGen.has(SIMULATED_START_MS)) {
+                dataGen.problem(SIMULATED_START_MS, "is used only with " + SIMULATED_REPORT_INTERVAL_MS
+                        + ": set both for simulated event times, or neither for event times from the clock");
+            }
+            return EventClock.PROCESSING_TIME;
+        }
+        long interval = dataGen.longIn(SIMULATED_REPORT_INTERVAL_MS, 1, 1, MAX_SIMULATED_REPORT_INTERVAL_MS);
+        long start = dataGen.longIn(SIMULATED_START_MS, System.currentTimeMillis(), MIN_SIMULATED_START_MS,
+                MAX_SIMULATED_START_MS);
+        return new EventClock.Simulated(start, interval);
+    }
+
     public boolean rateLimited() {
         return eventsPerSecond != UNLIMITED;
     }
@@ -156,6 +183,10 @@ public record GeneratorConfig(double eventsPerSecond, long maxEvents, int vehicl
         settings.put(DATAGEN + "." + PROB_MOTION_STATE_CHANGE, probMotionStateChange);
         settings.put(DATAGEN + "." + PROB_WARNING_CHANGE, probWarningChange);
         settings.put(DATAGEN + "." + SEED, seed);
+        if (eventClock instanceof EventClock.Simulated simulated) {
+            settings.put(DATAGEN + "." + SIMULATED_REPORT_INTERVAL_MS, simulated.intervalMs());
+            settings.put(DATAGEN + "." + SIMULATED_START_MS, simulated.startMs());
+        }
         settings.put(KAFKA_SINK + "." + TOPIC, topic);
         settings.put(KAFKA_SINK + "." + DELIVERY_GUARANTEE,
                 deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE ? EXACTLY_ONCE : AT_LEAST_ONCE);

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * datagen ticks (rate-limited, optionally bounded) -> vehicle index -> keyBy vehicle
- *     -> vehicle simulation (state in keyed state) -> Kafka (key = vehicle id, timestamp = event time)
+ *     -> vehicle simulation (state in keyed state; event times from the clock or simulated)
+ *     -> Kafka (key = vehicle id, timestamp = event time)
  * </pre>
  */
 public final class VehicleEventGeneratorJob {
@@ -71,7 +72,7 @@ public final class VehicleEventGeneratorJob {
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "Vehicle ticks")
                 .uid("vehicle-ticks")
                 .keyBy(vehicle -> vehicle, Types.LONG)
-                .process(new VehicleSimulation(config.simulator()))
+                .process(new VehicleSimulation(config.simulator(), config.eventClock()))
                 .uid("vehicle-simulation")
                 .name("Vehicle simulation")
                 .sinkTo(sink)

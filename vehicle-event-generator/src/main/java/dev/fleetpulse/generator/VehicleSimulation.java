@@ -11,8 +11,8 @@ import org.apache.flink.util.Collector;
 /**
  * Runs the {@link VehicleSimulator} for the vehicles of this subtask: each input is a request for one event of the
  * keyed vehicle; the vehicle's state lives in Flink keyed state, so it is checkpointed and moves with its key group
- * when the job is rescaled. Timestamps come from the processing-time service (the wall clock in a job, a settable
- * clock in tests).
+ * when the job is rescaled. Timestamps come from the {@link EventClock}: the processing-time service (the wall clock in
+ * a job, a settable clock in tests), or a simulated clock.
  */
 public final class VehicleSimulation extends KeyedProcessFunction<Long, Long, VehicleEvent> {
 
@@ -22,10 +22,12 @@ public final class VehicleSimulation extends KeyedProcessFunction<Long, Long, Ve
     static final ValueStateDescriptor<VehicleState> STATE = new ValueStateDescriptor<>("vehicle", STATE_TYPE);
 
     private final VehicleSimulator simulator;
+    private final EventClock clock;
     private transient ValueState<VehicleState> state;
 
-    public VehicleSimulation(VehicleSimulator simulator) {
+    public VehicleSimulation(VehicleSimulator simulator, EventClock clock) {
         this.simulator = simulator;
+        this.clock = clock;
     }
 
     @Override
@@ -40,7 +42,8 @@ public final class VehicleSimulation extends KeyedProcessFunction<Long, Long, Ve
         if (current == null) {
             current = simulator.initialState(v);
         }
-        VehicleEvent event = simulator.next(v, current, ctx.timerService().currentProcessingTime());
+        long now = clock.nextEventTime(current.eventCount, ctx.timerService().currentProcessingTime());
+        VehicleEvent event = simulator.next(v, current, now);
         state.update(current);
         out.collect(event);
     }

@@ -28,6 +28,48 @@ class GeneratorConfigTest {
         assertThat(config.topic()).isEqualTo("vehicle-events");
         assertThat(config.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
         assertThat(config.kafka().createTopicWhenMissing()).isFalse();
+        assertThat(config.eventClock()).isEqualTo(EventClock.PROCESSING_TIME);
+    }
+
+    @Test
+    void shouldSimulateEventTimesFromTheGivenStartWhenAReportIntervalIsSet() {
+        GeneratorConfig config = GeneratorConfig.from(properties(Map.of("events.per.sec", "unlimited",
+                "simulated.report.interval.ms", "1000", "simulated.start.ms", "1730621750000"),
+                Map.of("bootstrap.servers", SERVERS)));
+
+        assertThat(config.eventClock()).isEqualTo(new EventClock.Simulated(1_730_621_750_000L, 1_000));
+        assertThat(config.settings()).containsEntry("DataGen.simulated.report.interval.ms", 1_000L)
+                .containsEntry("DataGen.simulated.start.ms", 1_730_621_750_000L);
+    }
+
+    @Test
+    void shouldStartSimulatedEventTimesWhenTheJobIsBuiltWithoutAStart() {
+        long before = System.currentTimeMillis();
+        GeneratorConfig config = GeneratorConfig.from(properties(
+                Map.of("events.per.sec", "10", "simulated.report.interval.ms", "500"), Map.of("bootstrap.servers", SERVERS)));
+
+        assertThat(config.eventClock()).isInstanceOfSatisfying(EventClock.Simulated.class, clock -> {
+            assertThat(clock.intervalMs()).isEqualTo(500);
+            assertThat(clock.startMs()).isBetween(before, System.currentTimeMillis());
+        });
+    }
+
+    @Test
+    void shouldRefuseASimulatedStartWithoutAnIntervalAndAStartOutsideTheTimesReadersAccept() {
+        ApplicationProperties startOnly = properties(Map.of("events.per.sec", "10", "simulated.start.ms", "0"),
+                Map.of("bootstrap.servers", SERVERS));
+        ApplicationProperties badValues = properties(Map.of("events.per.sec", "10",
+                "simulated.report.interval.ms", "0", "simulated.start.ms", "0"), Map.of("bootstrap.servers", SERVERS));
+
+        assertThatThrownBy(() -> GeneratorConfig.from(startOnly))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .containsExactly("DataGen.simulated.start.ms: is used only with simulated.report.interval.ms: "
+                                + "set both for simulated event times, or neither for event times from the clock"));
+        assertThatThrownBy(() -> GeneratorConfig.from(badValues))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .containsExactlyInAnyOrder(
+                                "DataGen.simulated.report.interval.ms: must be in [1, 86400000], was 0",
+                                "DataGen.simulated.start.ms: must be in [946684800000, 4102444800000], was 0"));
     }
 
     @Test

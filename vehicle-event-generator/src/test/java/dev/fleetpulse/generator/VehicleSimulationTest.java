@@ -1,6 +1,7 @@
 package dev.fleetpulse.generator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,31 @@ class VehicleSimulationTest {
             assertThat(event.region()).isEqualTo(simulator.initialState(VEHICLE_7).region);
             assertThat(event.timestamp()).isEqualTo(T0);
             assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldStampEachVehiclesNthEventAtStartPlusNIntervalsWithASimulatedClockWhateverTheTaskClockSays()
+            throws Exception {
+        VehicleSimulator simulator = new VehicleSimulator(SEED, 0.01, 0.001);
+        EventClock everySecondFromT0 = new EventClock.Simulated(T0, 1_000);
+        OperatorSubtaskState checkpoint;
+        try (var harness = harness(simulator, everySecondFromT0, null)) {
+            harness.setProcessingTime(T0 + 3_600_000);
+            for (long vehicle : List.of(VEHICLE_7, 8L, VEHICLE_7, VEHICLE_7, 8L)) {
+                harness.processElement(vehicle, 0);
+            }
+
+            assertThat(harness.extractOutputValues()).extracting(VehicleEvent::vehicleId, VehicleEvent::timestamp)
+                    .containsExactly(tuple("V0000000007", T0), tuple("V0000000008", T0),
+                            tuple("V0000000007", T0 + 1_000), tuple("V0000000007", T0 + 2_000),
+                            tuple("V0000000008", T0 + 1_000));
+            checkpoint = harness.snapshot(1, 0);
+        }
+        try (var restored = harness(simulator, everySecondFromT0, checkpoint)) {
+            restored.processElement(VEHICLE_7, 0);
+
+            assertThat(restored.extractOutputValues()).extracting(VehicleEvent::timestamp).containsExactly(T0 + 3_000);
         }
     }
 
@@ -212,8 +238,13 @@ class VehicleSimulationTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<Long, Long, VehicleEvent> harness(
             VehicleSimulator simulator, OperatorSubtaskState restored) throws Exception {
+        return harness(simulator, EventClock.PROCESSING_TIME, restored);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<Long, Long, VehicleEvent> harness(
+            VehicleSimulator simulator, EventClock clock, OperatorSubtaskState restored) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new VehicleSimulation(simulator)), (Long v) -> v, Types.LONG);
+                new KeyedProcessOperator<>(new VehicleSimulation(simulator, clock)), (Long v) -> v, Types.LONG);
         if (restored != null) {
             harness.initializeState(restored);
         }
