@@ -67,7 +67,7 @@ import java.util.stream.Stream;
  *
  * <p>Run: {@code benchmarks/run.sh EndToEnd --job vehicle-event-generator|pre-processor|raw-event-writer
  * [--vehicles 100k] [--events N] [--parallelism 1,2] [--state-backend hashmap,rocksdb] [--partitions 4]
- * [--checkpoint-interval 10s] [--xmx 2g] [--max-load 2.5] [--threads true]}
+ * [--checkpoint-interval 10s] [--xmx 2g] [--max-load 2.5] [--threads true] [--report-interval-ms 1000]}
  */
 public final class EndToEnd {
 
@@ -116,11 +116,12 @@ public final class EndToEnd {
     /** The options, checked before anything starts. */
     record Settings(Job job, long vehicles, long events, boolean defaultEvents, List<Integer> parallelisms,
                     List<String> stateBackends, int partitions, String checkpointIntervalFlag,
-                    Duration checkpointInterval, String xmx, double maxLoad, boolean threads) {
+                    Duration checkpointInterval, String xmx, double maxLoad, boolean threads,
+                    long reportIntervalMs) {
 
         static Settings parse(String[] args) {
             HarnessArgs options = HarnessArgs.parse(args, "job", "vehicles", "events", "parallelism", "state-backend",
-                    "partitions", "checkpoint-interval", "xmx", "max-load", "threads");
+                    "partitions", "checkpoint-interval", "xmx", "max-load", "threads", "report-interval-ms");
             String job = options.text("job", null);
             if (job == null) {
                 throw new IllegalArgumentException("--job is required: one of "
@@ -143,7 +144,20 @@ public final class EndToEnd {
             return new Settings(Job.named(job), vehicles, events, options.text("events", null) == null,
                     options.ints("parallelism", List.of(1, 2)), backends, (int) options.count("partitions", 4),
                     intervalFlag, interval, options.text("xmx", "2g"), options.decimal("max-load", 2.5),
-                    Boolean.parseBoolean(options.text("threads", "false")));
+                    Boolean.parseBoolean(options.text("threads", "false")), reportInterval(options));
+        }
+
+        /** 0 for the generator's clock. */
+        private static long reportInterval(HarnessArgs options) {
+            long interval = options.count("report-interval-ms", 0);
+            if (interval < 0) {
+                throw new IllegalArgumentException("--report-interval-ms must be > 0, was " + interval);
+            }
+            return interval;
+        }
+
+        boolean simulatedReports() {
+            return reportIntervalMs > 0;
         }
 
         /**
@@ -200,7 +214,7 @@ public final class EndToEnd {
                 try (LocalStackChild stack = LocalStackChild.start(null, Map.of(TOPIC, settings.partitions()));
                      TopicOffsets offsets = new TopicOffsets(stack.bootstrapServers())) {
                     double loadBefore = Machine.awaitQuiet(settings.maxLoad(), MAX_LOAD_WAIT);
-                    Run run = runGenerator(stack, offsets, parallelism, backend);
+                    Run run = runGenerator(stack, offsets, parallelism, backend, Instant.now());
                     double loadAfter = Machine.oneMinuteLoad();
                     addRow(parallelism, backend, run, "-", matched(settings.events(), offsets.endOffsetTotal(TOPIC)),
                             loadBefore, loadAfter);
@@ -219,16 +233,21 @@ public final class EndToEnd {
         Map<String, Integer> topics = Map.of(TOPIC, settings.partitions(), DEAD_LETTERS, 1);
         LocalStackChild stack = LocalStackChild.start(dataDir, topics);
         try {
-            Instant filled = Instant.now();
+            Instant eventsSince = settings.simulatedReports() ? simulatedStart() : Instant.now();
             long expectedSamples;
             long records;
             try (TopicOffsets offsets = new TopicOffsets(stack.bootstrapServers())) {
+                int fillParallelism = settings.simulatedReports() ? 1 : FILL_PARALLELISM;
                 System.out.printf(Locale.ROOT, "filling %s with the generator at parallelism %d%n", TOPIC,
-                        FILL_PARALLELISM);
-                Run fill = runGenerator(stack, offsets, FILL_PARALLELISM, JobEnvironment.HASHMAP);
+                        fillParallelism);
+                Run fill = runGenerator(stack, offsets, fillParallelism, JobEnvironment.HASHMAP, eventsSince);
                 report.note(String.format(Locale.ROOT, "topic filled by the generator at parallelism %d in %.1f s "
-                        + "(%,.0f events/s from its JVM's start)", FILL_PARALLELISM,
+                        + "(%,.0f events/s from its JVM's start)", fillParallelism,
                         fill.figures().whole().toMillis() / 1000.0, fill.figures().eventsPerSecondWhole()));
+                if (settings.simulatedReports()) {
+                    report.note(String.format(Locale.ROOT, "simulated event times: every vehicle reports every "
+                            + "%,d ms from %s", settings.reportIntervalMs(), eventsSince));
+                }
                 expectedSamples = expectedSamples(stack);
                 records = offsets.endOffsetTotal(TOPIC);
             }
@@ -241,7 +260,7 @@ public final class EndToEnd {
                         stack = LocalStackChild.start(dataDir, topics);
                     }
                     prometheusUsed = true;
-                    runReader(stack, parallelism, backend, records, expectedSamples, filled);
+                    runReader(stack, parallelism, backend, records, expectedSamples, eventsSince);
                 }
             }
         } finally {
@@ -321,9 +340,23 @@ public final class EndToEnd {
     private record Run(RunSampler.Figures figures, LocalJobClient.CheckpointStats checkpoints) {
     }
 
-    /** Runs the generator's main until it has written every event and ended by itself; bounded, it does. */
-    private Run runGenerator(LocalStackChild stack, TopicOffsets offsets, int parallelism, String backend)
-            throws Exception {
+    /**
+     * With {@code --report-interval-ms}, the first of the simulated reports: the generator at parallelism 1 then
+     * stamps every vehicle's events one interval apart, in order, and the last round of reports is about now, so no
+     * event is ahead of the readers' clock.
+     */
+    private Instant simulatedStart() {
+        long rounds = (settings.events() + settings.vehicles() - 1) / settings.vehicles();
+        return Instant.now().minusMillis(rounds * settings.reportIntervalMs());
+    }
+
+    /**
+     * Runs the generator's main until it has written every event and ended by itself; bounded, it does.
+     *
+     * @param start the first simulated report, with {@code --report-interval-ms}
+     */
+    private Run runGenerator(LocalStackChild stack, TopicOffsets offsets, int parallelism, String backend,
+                             Instant start) throws Exception {
         int webUi = Ports.freePort();
         List<String> args = localRunFlags(Job.GENERATOR, parallelism, backend, webUi);
         addOverride(args, GeneratorConfig.KAFKA_SINK, "bootstrap.servers", stack.bootstrapServers());
@@ -331,6 +364,12 @@ public final class EndToEnd {
         addOverride(args, GeneratorConfig.DATAGEN, GeneratorConfig.VEHICLES, Long.toString(settings.vehicles()));
         addOverride(args, GeneratorConfig.DATAGEN, GeneratorConfig.MAX_EVENTS, Long.toString(settings.events()));
         addOverride(args, GeneratorConfig.DATAGEN, GeneratorConfig.EVENTS_PER_SEC, GeneratorConfig.UNLIMITED_TEXT);
+        if (settings.simulatedReports()) {
+            addOverride(args, GeneratorConfig.DATAGEN, GeneratorConfig.SIMULATED_REPORT_INTERVAL_MS,
+                    Long.toString(settings.reportIntervalMs()));
+            addOverride(args, GeneratorConfig.DATAGEN, GeneratorConfig.SIMULATED_START_MS,
+                    Long.toString(start.toEpochMilli()));
+        }
         try (MeasuredJob job = new MeasuredJob(Job.GENERATOR, args, new LocalJobClient(webUi, 0), settings.events())) {
             job.followUntilDone(() -> offsets.endOffsetTotal(TOPIC));
             // After its last event the job takes a final checkpoint, then its main returns.
