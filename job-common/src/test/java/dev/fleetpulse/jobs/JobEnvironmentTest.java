@@ -94,6 +94,14 @@ class JobEnvironmentTest {
     }
 
     @Test
+    void shouldPartitionRocksDbIndexesInALocalRunSoTheyFitItsSmallCache() {
+        assertThat(JobEnvironment.create(Map.of("state-backend", "rocksdb")).getConfiguration().toMap())
+                .containsEntry("state.backend.rocksdb.memory.partitioned-index-filters", "true");
+        assertThat(JobEnvironment.create(Map.of()).getConfiguration().toMap())
+                .doesNotContainKey("state.backend.rocksdb.memory.partitioned-index-filters");
+    }
+
+    @Test
     void shouldNotCheckpointLocallyWhenIntervalIsOff() {
         StreamExecutionEnvironment env = JobEnvironment.create(Map.of("checkpoint-interval", "off"));
 
