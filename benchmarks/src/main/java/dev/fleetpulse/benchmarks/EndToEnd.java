@@ -214,7 +214,7 @@ public final class EndToEnd {
                 try (LocalStackChild stack = LocalStackChild.start(null, Map.of(TOPIC, settings.partitions()));
                      TopicOffsets offsets = new TopicOffsets(stack.bootstrapServers())) {
                     double loadBefore = Machine.awaitQuiet(settings.maxLoad(), MAX_LOAD_WAIT);
-                    Run run = runGenerator(stack, offsets, parallelism, backend, Instant.now());
+                    Run run = runGenerator(stack, offsets, parallelism, backend, firstEventTime());
                     double loadAfter = Machine.oneMinuteLoad();
                     addRow(parallelism, backend, run, "-", matched(settings.events(), offsets.endOffsetTotal(TOPIC)),
                             loadBefore, loadAfter);
@@ -233,7 +233,7 @@ public final class EndToEnd {
         Map<String, Integer> topics = Map.of(TOPIC, settings.partitions(), DEAD_LETTERS, 1);
         LocalStackChild stack = LocalStackChild.start(dataDir, topics);
         try {
-            Instant eventsSince = settings.simulatedReports() ? simulatedStart() : Instant.now();
+            Instant eventsSince = firstEventTime();
             long expectedSamples;
             long records;
             try (TopicOffsets offsets = new TopicOffsets(stack.bootstrapServers())) {
@@ -341,11 +341,14 @@ public final class EndToEnd {
     }
 
     /**
-     * With {@code --report-interval-ms}, the first of the simulated reports: the generator at parallelism 1 then
-     * stamps every vehicle's events one interval apart, in order, and the last round of reports is about now, so no
-     * event is ahead of the readers' clock.
+     * The earliest event time the generator will write. With {@code --report-interval-ms}, the first of the simulated
+     * reports: each vehicle's events are then one interval apart (and, at parallelism 1, the whole topic is in time
+     * order), and the last round of reports is about now, so no event is ahead of the readers' clock.
      */
-    private Instant simulatedStart() {
+    private Instant firstEventTime() {
+        if (!settings.simulatedReports()) {
+            return Instant.now();
+        }
         long rounds = (settings.events() + settings.vehicles() - 1) / settings.vehicles();
         return Instant.now().minusMillis(rounds * settings.reportIntervalMs());
     }
@@ -353,7 +356,7 @@ public final class EndToEnd {
     /**
      * Runs the generator's main until it has written every event and ended by itself; bounded, it does.
      *
-     * @param start the first simulated report, with {@code --report-interval-ms}
+     * @param start the first simulated report; used only with {@code --report-interval-ms}
      */
     private Run runGenerator(LocalStackChild stack, TopicOffsets offsets, int parallelism, String backend,
                              Instant start) throws Exception {
