@@ -147,11 +147,11 @@ public final class EndToEnd {
                     Boolean.parseBoolean(options.text("threads", "false")), reportInterval(options));
         }
 
-        /** 0 for the generator's clock. */
+        /** 0, when not given, for the generator's clock. */
         private static long reportInterval(HarnessArgs options) {
             long interval = options.count("report-interval-ms", 0);
-            if (interval < 0) {
-                throw new IllegalArgumentException("--report-interval-ms must be > 0, was " + interval);
+            if (interval < 1 && options.text("report-interval-ms", null) != null) {
+                throw new IllegalArgumentException("--report-interval-ms must be >= 1, was " + interval);
             }
             return interval;
         }

@@ -74,7 +74,7 @@ public final class JobEnvironment {
      * RocksDB's {@code RocksDBOptions.USE_PARTITIONED_INDEX_FILTERS}, named here because job-common compiles without
      * the RocksDB backend. A local run gives RocksDB only a MiniCluster's small default of managed memory; without
      * partitioned indexes, a large state's index blocks do not stay in that cache, and each read loads and
-     * decompresses a whole index block: 84% of the generator's CPU at 10M vehicles (docs/benchmarks.md, fleet scale).
+     * decompresses a whole index block (docs/benchmarks.md, fleet scale).
      */
     static final String ROCKSDB_PARTITIONED_INDEX_FILTERS = "state.backend.rocksdb.memory.partitioned-index-filters";
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.fleetpulse.events.EventTimestamps;
 import dev.fleetpulse.jobs.config.ApplicationProperties;
 import dev.fleetpulse.jobs.config.ConfigReader;
 import dev.fleetpulse.jobs.kafka.KafkaClientProperties;
@@ -59,9 +60,6 @@ public record GeneratorConfig(double eventsPerSecond, long maxEvents, int vehicl
     public static final long DEFAULT_SEED = 1;
     static final int MAX_VEHICLES = 100_000_000;
     static final long MAX_SIMULATED_REPORT_INTERVAL_MS = 86_400_000;
-    /** 2000-01-01 and 2100-01-01: the event times the readers accept (docs/architecture.md). */
-    static final long MIN_SIMULATED_START_MS = 946_684_800_000L;
-    static final long MAX_SIMULATED_START_MS = 4_102_444_800_000L;
 
     private static final String AT_LEAST_ONCE = "at-least-once";
     private static final String EXACTLY_ONCE = "exactly-once";
@@ -157,8 +155,9 @@ public record GeneratorConfig(double eventsPerSecond, long maxEvents, int vehicl
             return EventClock.PROCESSING_TIME;
         }
         long interval = dataGen.longIn(SIMULATED_REPORT_INTERVAL_MS, 1, 1, MAX_SIMULATED_REPORT_INTERVAL_MS);
-        long start = dataGen.longIn(SIMULATED_START_MS, System.currentTimeMillis(), MIN_SIMULATED_START_MS,
-                MAX_SIMULATED_START_MS);
+        // The event times the readers accept.
+        long start = dataGen.longIn(SIMULATED_START_MS, System.currentTimeMillis(), EventTimestamps.MIN_MILLIS,
+                EventTimestamps.MAX_MILLIS);
         return new EventClock.Simulated(start, interval);
     }
 
